@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `plasticity` command: studies, runs, diagnostics and benchmarks of loss of plasticity.
+@main
+struct Plasticity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plasticity",
+        abstract: "Study and fix loss of plasticity in neural networks.",
+        subcommands: [Bench.self])
+}

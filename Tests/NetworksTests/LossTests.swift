@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import Tensors
+@testable import Networks
+
+/// Loss values against hand computations and gradients against central differences.
+@Suite struct LossTests {
+    /// Relative error between a loss's gradient tensor and central differences of its value.
+    func gradientError(_ logits: Tensor, h: Float = 1e-2, loss: (Tensor) -> Float, gradient: () -> Tensor) -> Double {
+        _ = loss(logits)
+        let analytic = gradient().values.map(Double.init)
+        let numeric: [Double] = (0..<logits.count).map { i in
+            let saved = logits.data[i]
+            logits.data[i] = saved + h
+            let plus = Double(loss(logits))
+            logits.data[i] = saved - h
+            let minus = Double(loss(logits))
+            logits.data[i] = saved
+            return (plus - minus) / (2 * Double(h))
+        }
+        return relativeError(analytic, numeric)
+    }
+
+    @Test func crossEntropyValue() {
+        let ce = CrossEntropyLoss()
+        let logits = Tensor(shape: Shape(2, 3), values: [1, 2, 3, 0, 0, 0])
+        let expected = ((log(exp(1.0) + exp(2) + exp(3)) - 1) + log(3.0)) / 2
+        #expect(abs(Double(ce(logits, [0, 2])) - expected) < 1e-6)
+    }
+
+    @Test(arguments: [Float(0), 0.1])
+    func crossEntropyGradient(smoothing: Float) {
+        let ce = CrossEntropyLoss(labelSmoothing: smoothing)
+        let e = gradientError(randomInput(Shape(4, 5)), loss: { ce($0, [0, 3, 4, 1]) }, gradient: { ce.gradient })
+        #expect(e < 1e-3)
+    }
+
+    @Test func labelSmoothingMatchesDefinition() {
+        // (1 − ε)·CE(y) + ε·mean_c(−log p_c), PyTorch's definition.
+        let logits = Tensor(shape: Shape(1, 3), values: [0.5, -1, 2])
+        let z = [0.5, -1.0, 2.0], lse = log(z.map(exp).reduce(0, +))
+        let expected = 0.8 * (lse - z[1]) + 0.2 * z.map { lse - $0 }.reduce(0, +) / 3
+        #expect(abs(Double(CrossEntropyLoss(labelSmoothing: 0.2)(logits, [1])) - expected) < 1e-6)
+    }
+
+    @Test func mseValueAndGradient() {
+        let mse = MSELoss()
+        let p = Tensor(shape: Shape(2, 2), values: [1, 2, 3, 4]), t = Tensor(shape: Shape(2, 2), values: [0, 2, 5, 4])
+        #expect(mse(p, t) == 1.25)
+        #expect(mse.gradient.values == [0.5, 0, -1, 0])
+        let target = randomInput(Shape(3, 2), seed: 9)
+        let e = gradientError(randomInput(Shape(3, 2)), loss: { mse($0, target) }, gradient: { mse.gradient })
+        #expect(e < 1e-3)
+    }
+
+    @Test func huberValues() {
+        let huber = HuberLoss(delta: 1)
+        let p = Tensor(shape: Shape(3), values: [0, 0, 0]), t = Tensor(shape: Shape(3), values: [0.5, -2, 3])
+        // ½·0.25, 1·(2 − 0.5), 1·(3 − 0.5), averaged.
+        #expect(abs(huber(p, t) - Float((0.125 + 1.5 + 2.5) / 3)) < 1e-6)
+        #expect(huber.gradient.values.map { $0 * 3 } == [-0.5, 1, -1])
+    }
+
+    @Test func huberOnTakenActions() {
+        let huber = HuberLoss()
+        let q = randomInput(Shape(4, 3))
+        let actions = [2, 0, 1, 2], targets: [Float] = [0.3, -2, 1, 5]
+        let e = gradientError(q, loss: { huber($0, actions: actions, targets: targets) }, gradient: { huber.gradient })
+        #expect(e < 1e-3)
+        _ = huber(q, actions: actions, targets: targets)
+        #expect(huber.gradient[0, 0] == 0 && huber.gradient[1, 1] == 0)
+    }
+
+    @Test func twoHotTargetsAndMean() {
+        let loss = DistributionalRegressionLoss(.twoHot, minimum: -1, maximum: 1, bins: 5)
+        #expect(loss.centers == [-1, -0.5, 0, 0.5, 1])
+        let q = loss.distribution(for: 0.2)
+        #expect(abs(q[2] - 0.6) < 1e-6 && abs(q[3] - 0.4) < 1e-6)
+        #expect(zip(q, loss.centers).map { $0 * $1 }.reduce(0, +) - 0.2 < 1e-6)
+        #expect(loss.distribution(for: 7) == [0, 0, 0, 0, 1])
+    }
+
+    @Test func hlGaussTargets() {
+        let loss = DistributionalRegressionLoss(.hlGauss(sigma: nil), minimum: 0, maximum: 10, bins: 10)
+        let q = loss.distribution(for: 5)
+        #expect(abs(q.reduce(0, +) - 1) < 1e-5)
+        #expect(abs(q[4] - q[5]) < 1e-6 && q[4] > q[3] && q[3] > q[2])
+        // Bin [4, 5] holds Φ(0) − Φ(−1/σ) of the mass with σ = 0.75, before renormalisation.
+        let phi = { (x: Double) in 0.5 * (1 + erf(x / 2.0.squareRoot())) }
+        let total = phi(5 / 0.75) - phi(-5 / 0.75)
+        #expect(abs(Double(q[4]) - (phi(0) - phi(-1 / 0.75)) / total) < 1e-5)
+    }
+
+    @Test(arguments: [DistributionalRegressionLoss.Kind.twoHot, .hlGauss(sigma: nil)])
+    func distributionalGradientAndPrediction(kind: DistributionalRegressionLoss.Kind) {
+        let loss = DistributionalRegressionLoss(kind, minimum: -2, maximum: 2, bins: 9)
+        // Interior targets: near the support's edge HL-Gauss's truncated Gaussian biases the mean.
+        let targets: [Float] = [0.3, -1.1, 1.1]
+        let e = gradientError(randomInput(Shape(3, 9)), loss: { loss($0, targets) }, gradient: { loss.gradient })
+        #expect(e < 1e-3)
+        // Logits equal to the log of the target distribution predict the target itself.
+        let logits = Tensor(shape: Shape(3, 9))
+        for (n, y) in targets.enumerated() {
+            for (i, p) in loss.distribution(for: y).enumerated() { logits[n, i] = log(max(p, 1e-12)) }
+        }
+        _ = loss(logits, targets)
+        for (p, y) in zip(loss.predictions, targets) { #expect(abs(p - y) < 0.02) }
+    }
+}
