@@ -1,0 +1,70 @@
+import Foundation
+import Networks
+import Tensors
+import Training
+
+/// Everything needed to continue a run bit-identically, in one safetensors file:
+/// the network's state dict under its own names (`layers.0.weight`, …), optimiser state as
+/// `optimizer.<name>` flat vectors, hook state as `hook.<hook>.<key>`, and in the metadata
+/// the stream position, the optimiser's step count, the trainer RNG, the length of
+/// `metrics.jsonl` at that point and the BLAS thread count and kernel.
+public struct Checkpoint {
+    public static let format = "plasticitylab-checkpoint-1"
+
+    /// Writes the trainer's full state to `url` (atomically).
+    public static func save(_ trainer: Trainer, metricsBytes: UInt64, to url: URL) throws {
+        var entries = trainer.network.stateDict()
+        for (name, values) in trainer.optimizer.stateVectors() {
+            entries.append(StateEntry(name: "optimizer.\(name)", tensor: Tensor(shape: Shape(values.count), values: values)))
+        }
+        for hook in trainer.hooks {
+            for (key, values) in hook.checkpointState().sorted(by: { $0.key < $1.key }) {
+                entries.append(StateEntry(name: "hook.\(hook.name).\(key)", tensor: Tensor(shape: Shape(values.count), values: values)))
+            }
+        }
+        let p = trainer.position
+        let metadata = [
+            "format": format, "task": String(p.task), "step": String(p.step), "global_step": String(p.globalStep),
+            "optimizer_steps": String(trainer.optimizer.stepCount), "learning_rate": String(trainer.optimizer.learningRate),
+            "rng_state": String(trainer.rng.state), "rng_increment": String(trainer.rng.increment),
+            "metrics_bytes": String(metricsBytes), "blas_threads": String(BLAS.threads), "blas_core": BLAS.coreName,
+        ]
+        try SafetensorsFile(stateDict: entries, metadata: metadata).write(to: url)
+    }
+
+    /// Restores the trainer from `url`; returns the `metrics.jsonl` length to truncate to.
+    public static func restore(_ trainer: Trainer, from url: URL) throws -> UInt64 {
+        let file = try SafetensorsFile.read(contentsOf: url)
+        func meta<T: LosslessStringConvertible>(_ key: String) throws -> T {
+            guard let s = file.metadata[key], let v = T(s) else {
+                throw ConfigError(file: url.path, "checkpoint metadata '\(key)' is missing or malformed")
+            }
+            return v
+        }
+        guard file.metadata["format"] == format else {
+            throw ConfigError(file: url.path, "not a PlasticityLab checkpoint (format \(file.metadata["format"] ?? "missing"))")
+        }
+        let threads: Int = try meta("blas_threads")
+        if threads != BLAS.threads {
+            throw ConfigError(file: url.path, "written with \(threads) BLAS thread(s), resuming with \(BLAS.threads): results would differ; set train.threads = \(threads)")
+        }
+        let entries = try file.stateEntries()
+        let model = entries.filter { !$0.name.hasPrefix("optimizer.") && !$0.name.hasPrefix("hook.") }
+        do { try trainer.network.load(model, strict: true) } catch {
+            throw ConfigError(file: url.path, "\(error)")
+        }
+        let optimizerState = entries.filter { $0.name.hasPrefix("optimizer.") }
+            .map { (name: String($0.name.dropFirst("optimizer.".count)), values: $0.tensor.values) }
+        try trainer.optimizer.loadStateVectors(optimizerState, stepCount: try meta("optimizer_steps"))
+        trainer.optimizer.learningRate = try meta("learning_rate")
+        for hook in trainer.hooks {
+            let prefix = "hook.\(hook.name)."
+            var state: [String: [Float]] = [:]
+            for e in entries where e.name.hasPrefix(prefix) { state[String(e.name.dropFirst(prefix.count))] = e.tensor.values }
+            try hook.restore(state)
+        }
+        trainer.rng = RandomGenerator(state: try meta("rng_state"), increment: try meta("rng_increment"))
+        trainer.restore(position: StreamPosition(task: try meta("task"), step: try meta("step"), globalStep: try meta("global_step")))
+        return try meta("metrics_bytes")
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Networks
+import Streams
+
+extension ExperimentConfig {
+    /// The resolved config as TOML, every field written, in a fixed order.
+    public var toml: String {
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)" }
+        var out = "# Resolved PlasticityLab experiment config.\n"
+        out += "name = \(q(name))\nseed = \(seed)\n"
+        out += "\n[data]\ndataset = \(q(data.dataset))\ndir = \(q(data.directory))\n"
+        out += "\n[stream]\nprotocol = \(q(stream.protocolName.rawValue))\ntasks = \(stream.tasks)\n"
+        out += "steps_per_task = \(stream.stepsPerTask)\nsubset = \(stream.subset)\ntest_subset = \(stream.testSubset)\n"
+        out += "seed = \(stream.seed)\nfraction = \(num(stream.fraction))\nshift_per_task = \(num(Double(stream.shiftPerTask)))\n"
+        out += "classes_per_task = \(stream.classesPerTask)\nfirst_task_steps = \(stream.firstTaskSteps)\n"
+        out += "\n[model]\narch = \(q(model.family.rawValue))\nwidths = [\(model.widths.map(String.init).joined(separator: ", "))]\n"
+        out += "activation = \(q(model.activation))\nnorm = \(q(model.norm.rawValue))\nblocks_per_stage = \(model.blocksPerStage)\n"
+        let o = optimizer
+        out += "\n[optimizer]\nname = \(q(o.name))\nlr = \(num(o.learningRate))\nmomentum = \(num(o.momentum))\n"
+        out += "nesterov = \(o.nesterov)\nweight_decay = \(num(o.weightDecay))\nbeta1 = \(num(o.beta1))\nbeta2 = \(num(o.beta2))\n"
+        out += "eps = \(num(o.epsilon))\nschedule = \(q(o.schedule))\nmin_lr = \(num(o.minimumLearningRate))\n"
+        out += "step_every = \(o.stepEvery)\ngamma = \(num(o.gamma))\nclip_norm = \(num(o.clipNorm))\n"
+        out += "\n[loss]\nkind = \(q(loss.kind))\nlabel_smoothing = \(num(loss.labelSmoothing))\ndelta = \(num(loss.delta))\n"
+        out += "bins = \(loss.bins)\nmin = \(num(loss.minimum))\nmax = \(num(loss.maximum))\nsigma = \(num(loss.sigma))\n"
+        out += "\n[train]\nbatch_size = \(train.batchSize)\nlog_every = \(train.logEvery)\neval_every = \(train.evalEvery)\n"
+        out += "checkpoint_every = \(train.checkpointEvery)\nkeep_checkpoints = \(train.keepCheckpoints)\nthreads = \(train.threads)\n"
+        return out
+    }
+}

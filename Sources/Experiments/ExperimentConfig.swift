@@ -1,0 +1,206 @@
+import Foundation
+import Networks
+import Streams
+import Training
+
+/// A complete, resolved experiment: what `plasticity run config.toml` trains. Every field has
+/// a default, so a config only states what differs; `toml` writes all of them back out, and
+/// that resolved file is what a run directory stores and resumes from.
+///
+/// ```toml
+/// seed = 0
+/// [data]
+/// dataset = "fashion-mnist"
+/// [stream]
+/// protocol = "random-labels"
+/// tasks = 10
+/// steps_per_task = 500
+/// [model]
+/// arch = "mlp"
+/// widths = [256, 256]
+/// norm = "layernorm"
+/// [optimizer]
+/// name = "adamw"
+/// lr = 1e-3
+/// weight_decay = 1e-4
+/// ```
+public struct ExperimentConfig: Equatable, Sendable {
+    /// A label for reports.
+    public var name = "experiment"
+    /// Seeds the network's initialisation, the stream and the batch order.
+    public var seed: UInt64 = 0
+    public var data = DataConfig()
+    public var stream = StreamSpec(.randomLabels)
+    public var model = try! Architecture(family: .mlp)
+    public var optimizer = OptimizerConfig()
+    public var loss = LossConfig()
+    public var train = TrainConfig()
+
+    public init() {}
+}
+
+/// Which base dataset a stream draws from.
+public struct DataConfig: Equatable, Sendable {
+    /// fashion-mnist | mnist (IDX files in `dir`).
+    public var dataset = "fashion-mnist"
+    /// Directory of the files ("" = the dataset's default location).
+    public var directory = ""
+    public static let datasets = ["fashion-mnist", "mnist"]
+}
+
+/// The optimiser and its hyper-parameters (PyTorch names and defaults).
+public struct OptimizerConfig: Equatable, Sendable {
+    /// sgd | adam | adamw.
+    public var name = "adam"
+    public var learningRate = 1e-3
+    public var momentum = 0.0
+    public var nesterov = false
+    public var weightDecay = 0.0
+    public var beta1 = 0.9
+    public var beta2 = 0.999
+    public var epsilon = 1e-8
+    /// constant | cosine | step.
+    public var schedule = "constant"
+    public var minimumLearningRate = 0.0
+    public var stepEvery = 1000
+    public var gamma = 0.1
+    /// Global gradient-norm clip (0 = off).
+    public var clipNorm = 0.0
+    public static let names = ["sgd", "adam", "adamw"]
+    public static let schedules = ["constant", "cosine", "step"]
+}
+
+/// The training loss; "auto" picks cross-entropy for classes and MSE for regression.
+public struct LossConfig: Equatable, Sendable {
+    /// auto | cross-entropy | mse | huber | two-hot | hl-gauss.
+    public var kind = "auto"
+    public var labelSmoothing = 0.0
+    public var delta = 1.0
+    public var bins = 51
+    public var minimum = -10.0
+    public var maximum = 10.0
+    /// HL-Gauss σ (0 = 0.75 × bin width).
+    public var sigma = 0.0
+    public static let kinds = ["auto", "cross-entropy", "mse", "huber", "two-hot", "hl-gauss"]
+
+    /// The loss for a stream whose targets are classes (or regression values).
+    public func resolved(classification: Bool) -> LossKind {
+        switch kind {
+        case "cross-entropy": .crossEntropy(labelSmoothing: Float(labelSmoothing))
+        case "mse": .mse
+        case "huber": .huber(delta: Float(delta))
+        case "two-hot": .distributional(.twoHot, minimum: Float(minimum), maximum: Float(maximum), bins: bins)
+        case "hl-gauss": .distributional(.hlGauss(sigma: sigma > 0 ? Float(sigma) : nil), minimum: Float(minimum),
+                                         maximum: Float(maximum), bins: bins)
+        default: classification ? .crossEntropy(labelSmoothing: Float(labelSmoothing)) : .mse
+        }
+    }
+}
+
+/// Batching, logging, evaluation and checkpointing.
+public struct TrainConfig: Equatable, Sendable {
+    public var batchSize = 128
+    public var logEvery = 50
+    public var evalEvery = 0
+    /// Write a checkpoint every this many steps (0: only at task ends).
+    public var checkpointEvery = 500
+    /// Checkpoints kept on disk (older ones are deleted).
+    public var keepCheckpoints = 2
+    /// OpenBLAS threads; results are bit-identical only for the same count.
+    public var threads = 1
+}
+
+extension ExperimentConfig {
+    /// Reads and validates a config file.
+    public static func load(path: String) throws -> ExperimentConfig {
+        guard FileManager.default.fileExists(atPath: path) else { throw ConfigError(file: path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, "cannot read the file as UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses TOML text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws -> ExperimentConfig {
+        let root = try ConfigReader(text: text, file: file)
+        var c = ExperimentConfig()
+        c.name = try root.string("name", c.name)
+        c.seed = UInt64(try root.int("seed", 0, min: 0))
+
+        let data = try root.table("data")
+        c.data.dataset = try data.choice("dataset", c.data.dataset, DataConfig.datasets)
+        c.data.directory = try data.string("dir", c.data.directory)
+        try data.finish()
+
+        let s = try root.table("stream")
+        let protocolName = try s.choice("protocol", c.stream.protocolName.rawValue, StreamProtocol.allCases.map(\.rawValue))
+        var spec = StreamSpec(StreamProtocol(rawValue: protocolName)!)
+        spec.tasks = try s.int("tasks", spec.tasks, min: 1)
+        spec.stepsPerTask = try s.int("steps_per_task", spec.stepsPerTask, min: 1)
+        spec.subset = try s.int("subset", spec.subset, min: 0)
+        spec.testSubset = try s.int("test_subset", spec.testSubset, min: 0)
+        spec.seed = UInt64(try s.int("seed", Int(c.seed), min: 0))
+        spec.fraction = try s.double("fraction", spec.fraction)
+        spec.shiftPerTask = Float(try s.double("shift_per_task", Double(spec.shiftPerTask)))
+        spec.classesPerTask = try s.int("classes_per_task", spec.classesPerTask, min: 1)
+        spec.firstTaskSteps = try s.int("first_task_steps", spec.firstTaskSteps, min: 0)
+        try s.finish()
+        c.stream = spec
+
+        let m = try root.table("model")
+        let family = try m.choice("arch", "mlp", Architecture.Family.allCases.map(\.rawValue))
+        let widths = try m.intArray("widths", nil)
+        let activation = try m.string("activation", "relu")
+        let norm = try m.choice("norm", "none", Architecture.Norm.allCases.map(\.rawValue))
+        let blocks = try m.int("blocks_per_stage", 1, min: 1)
+        do {
+            c.model = try Architecture(family: Architecture.Family(rawValue: family)!, widths: widths, activation: activation,
+                                       norm: Architecture.Norm(rawValue: norm)!, blocksPerStage: blocks)
+        } catch let e as ArchitectureError {
+            throw m.error(e.field, e.message)
+        }
+        try m.finish()
+
+        let o = try root.table("optimizer")
+        c.optimizer.name = try o.choice("name", c.optimizer.name, OptimizerConfig.names)
+        c.optimizer.learningRate = try o.double("lr", c.optimizer.learningRate)
+        c.optimizer.momentum = try o.double("momentum", c.optimizer.momentum)
+        c.optimizer.nesterov = try o.bool("nesterov", c.optimizer.nesterov)
+        c.optimizer.weightDecay = try o.double("weight_decay", c.optimizer.weightDecay)
+        c.optimizer.beta1 = try o.double("beta1", c.optimizer.beta1)
+        c.optimizer.beta2 = try o.double("beta2", c.optimizer.beta2)
+        c.optimizer.epsilon = try o.double("eps", c.optimizer.epsilon)
+        c.optimizer.schedule = try o.choice("schedule", c.optimizer.schedule, OptimizerConfig.schedules)
+        c.optimizer.minimumLearningRate = try o.double("min_lr", c.optimizer.minimumLearningRate)
+        c.optimizer.stepEvery = try o.int("step_every", c.optimizer.stepEvery, min: 1)
+        c.optimizer.gamma = try o.double("gamma", c.optimizer.gamma)
+        c.optimizer.clipNorm = try o.double("clip_norm", c.optimizer.clipNorm)
+        guard c.optimizer.learningRate > 0 else { throw o.error("lr", "must be > 0, got \(c.optimizer.learningRate)") }
+        if c.optimizer.nesterov && c.optimizer.momentum <= 0 { throw o.error("nesterov", "needs momentum > 0") }
+        try o.finish()
+
+        let l = try root.table("loss")
+        c.loss.kind = try l.choice("kind", c.loss.kind, LossConfig.kinds)
+        c.loss.labelSmoothing = try l.double("label_smoothing", c.loss.labelSmoothing)
+        c.loss.delta = try l.double("delta", c.loss.delta)
+        c.loss.bins = try l.int("bins", c.loss.bins, min: 2)
+        c.loss.minimum = try l.double("min", c.loss.minimum)
+        c.loss.maximum = try l.double("max", c.loss.maximum)
+        c.loss.sigma = try l.double("sigma", c.loss.sigma)
+        if c.loss.maximum <= c.loss.minimum { throw l.error("max", "must exceed loss.min") }
+        if c.loss.labelSmoothing < 0 || c.loss.labelSmoothing >= 1 { throw l.error("label_smoothing", "must be in [0, 1)") }
+        try l.finish()
+
+        let t = try root.table("train")
+        c.train.batchSize = try t.int("batch_size", c.train.batchSize, min: 1)
+        c.train.logEvery = try t.int("log_every", c.train.logEvery, min: 0)
+        c.train.evalEvery = try t.int("eval_every", c.train.evalEvery, min: 0)
+        c.train.checkpointEvery = try t.int("checkpoint_every", c.train.checkpointEvery, min: 0)
+        c.train.keepCheckpoints = try t.int("keep_checkpoints", c.train.keepCheckpoints, min: 1)
+        c.train.threads = try t.int("threads", c.train.threads, min: 1)
+        try t.finish()
+
+        try root.finish()
+        return c
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Networks
+import Streams
+import Tensors
+import Training
+
+/// A snapshot of a running experiment for progress lines.
+public struct RunProgress: Sendable {
+    public var task: Int
+    public var tasks: Int
+    public var step: Int
+    public var stepsInTask: Int
+    public var globalStep: Int
+    public var totalSteps: Int
+    public var loss: Float
+    public var stepsPerSecond: Double
+    /// Accuracy on the last finished task's own training data, if any.
+    public var lastTaskAccuracy: Double?
+    public var etaSeconds: Double { stepsPerSecond > 0 ? Double(totalSteps - globalStep) / stepsPerSecond : 0 }
+}
+
+/// One experiment in one run directory: builds data, stream, network, optimiser and trainer
+/// from a config, trains with checkpoints, and resumes from the newest checkpoint.
+public final class ExperimentRun {
+    public let config: ExperimentConfig
+    public let directory: RunDirectory
+    public let trainer: Trainer
+    private let totalSteps: Int
+
+    /// Prepares a run. With `resume`, the directory's `config.toml` must exist and the newest
+    /// checkpoint (if any) is restored; otherwise `config` is written into a new directory.
+    public init(config: ExperimentConfig, directory: RunDirectory, resume: Bool) throws {
+        self.config = config
+        self.directory = directory
+        BLAS.setThreads(config.train.threads)
+        let (train, test) = try config.data.load()
+        let stream = try config.stream.makeStream(train: train, test: test)
+        let classification = stream.task(0).train.labels != nil
+        let lossKind = config.loss.resolved(classification: classification)
+        guard classification == lossKind.isClassification else {
+            throw ConfigError(file: directory.configURL.path,
+                              "loss.kind \"\(config.loss.kind)\" does not fit the \(stream.name) stream's \(classification ? "class labels" : "regression targets")")
+        }
+        var rng = RandomGenerator(seed: config.seed)
+        let network = try config.model.build(inputShape: stream.exampleShape,
+                                             outputs: lossKind.outputCount(targetWidth: stream.outputWidth), rng: &rng)
+        var options = TrainerOptions()
+        options.batchSize = config.train.batchSize
+        options.logEvery = config.train.logEvery
+        options.evalEvery = config.train.evalEvery
+        options.seed = config.seed
+        options.gradientClip = config.optimizer.clipNorm > 0 ? Float(config.optimizer.clipNorm) : nil
+        totalSteps = (0..<stream.taskCount).reduce(0) { $0 + stream.task($1).steps }
+        options.schedule = config.optimizer.learningRateSchedule(totalSteps: totalSteps)
+        trainer = Trainer(network: network, optimizer: config.optimizer.make(network.storage), stream: stream, loss: lossKind,
+                          options: options, rng: rng.split())
+        try directory.prepare(resuming: resume)
+        if !resume { try config.toml.write(to: directory.configURL, atomically: true, encoding: .utf8) }
+    }
+
+    /// Opens a run directory for resuming: reads its resolved `config.toml`.
+    public static func resuming(_ directory: RunDirectory) throws -> ExperimentRun {
+        guard FileManager.default.fileExists(atPath: directory.configURL.path) else {
+            throw ConfigError(file: directory.configURL.path, "no such file: not a run directory")
+        }
+        return try ExperimentRun(config: try ExperimentConfig.load(path: directory.configURL.path), directory: directory, resume: true)
+    }
+
+    /// Restores the newest checkpoint, if any, and returns the metrics length to keep.
+    private func restoreNewest() throws -> UInt64 {
+        guard let newest = directory.checkpoints().last else { return 0 }
+        return try Checkpoint.restore(trainer, from: newest.url)
+    }
+
+    /// Trains to the end of the stream (or until `stop` returns true), writing metrics and
+    /// checkpoints; returns the summary once the stream is finished.
+    @discardableResult
+    public func run(resume: Bool, stop: @escaping (StreamPosition) -> Bool = { _ in false },
+                    progress: (RunProgress) -> Void = { _ in }) throws -> RunSummary? {
+        let keep = resume ? try restoreNewest() : 0
+        let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
+        let start = Date(), startStep = trainer.position.globalStep
+        var lastAccuracy: Double?
+        var lastReport = Date.distantPast
+        try trainer.run(until: stop, record: { record in
+            try metrics.write(record.jsonLine)
+            if record["event"] == .string("task_end") { lastAccuracy = record["train_accuracy"]?.number }
+        }, safePoint: { trainer in
+            let p = trainer.position
+            let atTaskEnd = p.step == 0
+            let due = self.config.train.checkpointEvery > 0 && p.globalStep % self.config.train.checkpointEvery == 0
+            if atTaskEnd || due { try self.checkpoint(bytes: metrics.bytes) }
+            let now = Date()
+            if now.timeIntervalSince(lastReport) >= 0.5 || atTaskEnd {
+                lastReport = now
+                let elapsed = now.timeIntervalSince(start)
+                progress(RunProgress(task: min(p.task, trainer.stream.taskCount - 1), tasks: trainer.stream.taskCount,
+                                     step: atTaskEnd ? trainer.task.steps : p.step, stepsInTask: trainer.task.steps,
+                                     globalStep: p.globalStep, totalSteps: self.totalSteps, loss: trainer.lastLoss,
+                                     stepsPerSecond: elapsed > 0 ? Double(p.globalStep - startStep) / elapsed : 0,
+                                     lastTaskAccuracy: lastAccuracy))
+            }
+        })
+        guard trainer.isFinished else { return nil }
+        try trainer.network.saveSafetensors(to: directory.modelURL, metadata: ["format": "pt", "config": config.name])
+        let summary = try RunSummary(directory: directory, config: config, parameters: trainer.network.parameterCount,
+                                     seconds: Date().timeIntervalSince(start))
+        try summary.write(to: directory.summaryURL)
+        return summary
+    }
+
+    private func checkpoint(bytes: UInt64) throws {
+        let step = trainer.position.globalStep
+        try Checkpoint.save(trainer, metricsBytes: bytes, to: directory.checkpointURL(step: step))
+        for old in directory.checkpoints().dropLast(config.train.keepCheckpoints) {
+            try? FileManager.default.removeItem(at: old.url)
+        }
+    }
+}
+
+extension OptimizerConfig {
+    /// The optimiser over `storage`.
+    func make(_ storage: ParameterStorage) -> any Optimizer {
+        let lr = Float(learningRate), wd = Float(weightDecay)
+        switch name {
+        case "sgd":
+            return SGD(storage, learningRate: lr, momentum: Float(momentum), nesterov: nesterov, weightDecay: wd)
+        case "adamw":
+            return Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
+                        weightDecay: wd, decoupledWeightDecay: true)
+        default:
+            return Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon), weightDecay: wd)
+        }
+    }
+
+    func learningRateSchedule(totalSteps: Int) -> LearningRateSchedule {
+        switch schedule {
+        case "cosine": .cosine(totalSteps: totalSteps, minimumRate: Float(minimumLearningRate))
+        case "step": .step(every: stepEvery, gamma: Float(gamma))
+        default: .constant
+        }
+    }
+}

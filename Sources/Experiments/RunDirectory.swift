@@ -1,0 +1,77 @@
+import Foundation
+
+/// The files of one run: `config.toml` (resolved), `metrics.jsonl` (one JSON object per
+/// record), `checkpoints/step-XXXXXXXX.safetensors`, `model.safetensors` (the final network,
+/// loadable as a PyTorch state dict) and `summary.json`.
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    public init(_ path: String) { url = URL(fileURLWithPath: path) }
+
+    public var configURL: URL { url.appendingPathComponent("config.toml") }
+    public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
+    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+    public var modelURL: URL { url.appendingPathComponent("model.safetensors") }
+    public var summaryURL: URL { url.appendingPathComponent("summary.json") }
+
+    /// The checkpoint file for a global step.
+    public func checkpointURL(step: Int) -> URL {
+        checkpointsURL.appendingPathComponent(String(format: "step-%08d.safetensors", step))
+    }
+
+    /// Existing checkpoints, oldest first.
+    public func checkpoints() -> [(step: Int, url: URL)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsURL.path)) ?? []
+        return names.compactMap { name -> (Int, URL)? in
+            guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
+                  let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+            return (step, checkpointsURL.appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Creates the directory tree (refusing to overwrite an existing run unless `resuming`).
+    public func prepare(resuming: Bool) throws {
+        let fm = FileManager.default
+        if !resuming && fm.fileExists(atPath: metricsURL.path) {
+            throw ConfigError(file: url.path, "already holds a run; use --resume to continue it or choose another --out")
+        }
+        try fm.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
+    }
+
+    /// The metrics records written so far, parsed.
+    public func metrics() throws -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return [] }
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().map { i, line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ConfigError(file: metricsURL.path, line: i + 1, "not a JSON object")
+            }
+            return object
+        }
+    }
+}
+
+/// Appends lines to `metrics.jsonl` with one write per line, so a killed run leaves at most
+/// one partial line (which a resume truncates away).
+final class MetricsWriter {
+    private let handle: FileHandle
+    private(set) var bytes: UInt64
+
+    /// Opens `url`, truncating it to `length` bytes (0 for a fresh run).
+    init(url: URL, truncatingTo length: UInt64) throws {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
+        handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: length)
+        try handle.seekToEnd()
+        bytes = length
+    }
+
+    deinit { try? handle.close() }
+
+    func write(_ line: String) throws {
+        let data = Data((line + "\n").utf8)
+        try handle.write(contentsOf: data)
+        bytes += UInt64(data.count)
+    }
+}

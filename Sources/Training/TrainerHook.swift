@@ -1,0 +1,51 @@
+/// Code that runs inside the training loop: interventions and diagnostics.
+///
+/// The trainer calls, in this order, for every task: `taskWillStart`, then for every step
+/// `gradientsComputed` (after backward, before the optimiser update: gradients may be
+/// modified here) and `stepDidFinish` (after the update), then `taskDidFinish` (after the
+/// task's final evaluation). A hook with state that must survive a resume returns it from
+/// `checkpointState` and takes it back in `restore`.
+public protocol TrainerHook: AnyObject {
+    /// A stable name, used for checkpoint keys.
+    var name: String { get }
+    func taskWillStart(_ trainer: Trainer) throws
+    func gradientsComputed(_ trainer: Trainer) throws
+    func stepDidFinish(_ trainer: Trainer) throws
+    func taskDidFinish(_ trainer: Trainer) throws
+    /// Named flat vectors to save in checkpoints.
+    func checkpointState() -> [String: [Float]]
+    /// Restores what `checkpointState` returned.
+    func restore(_ state: [String: [Float]]) throws
+}
+
+extension TrainerHook {
+    public func taskWillStart(_ trainer: Trainer) throws {}
+    public func gradientsComputed(_ trainer: Trainer) throws {}
+    public func stepDidFinish(_ trainer: Trainer) throws {}
+    public func taskDidFinish(_ trainer: Trainer) throws {}
+    public func checkpointState() -> [String: [Float]] { [:] }
+    public func restore(_ state: [String: [Float]]) throws {}
+}
+
+/// Where the trainer is in its stream. `step` counts the steps finished in task `task`;
+/// a position with `step == 0` is before the task's start hooks ran.
+public struct StreamPosition: Sendable, Equatable, Comparable {
+    public var task: Int
+    public var step: Int
+    /// Steps finished over the whole run.
+    public var globalStep: Int
+
+    public init(task: Int = 0, step: Int = 0, globalStep: Int = 0) {
+        self.task = task
+        self.step = step
+        self.globalStep = globalStep
+    }
+
+    public static func < (a: StreamPosition, b: StreamPosition) -> Bool { a.globalStep < b.globalStep }
+}
+
+/// Why training stopped early; `description` is one line.
+public struct TrainingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

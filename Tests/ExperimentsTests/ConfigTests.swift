@@ -1,0 +1,51 @@
+import Testing
+@testable import Experiments
+import Streams
+
+/// Config parsing: defaults, every section, and the resolved round trip.
+@Suite struct ConfigTests {
+    @Test func defaultsAndOverrides() throws {
+        let c = try ExperimentConfig.parse("""
+            seed = 3
+            [stream]
+            protocol = "label-drift"
+            fraction = 0.1
+            [model]
+            arch = "cnn"
+            norm = "batchnorm"
+            [optimizer]
+            name = "sgd"
+            lr = 1
+            momentum = 0.9
+            nesterov = true
+            """, file: "c.toml")
+        #expect(c.seed == 3 && c.stream.seed == 3 && c.stream.protocolName == .labelDrift && c.stream.fraction == 0.1)
+        #expect(c.model.family == .cnn && c.model.norm == .batchnorm && c.model.widths == [32, 64, 128])
+        #expect(c.optimizer.learningRate == 1 && c.optimizer.nesterov && c.train.batchSize == 128)
+    }
+
+    @Test func resolvedTOMLRoundTrips() throws {
+        var c = ExperimentConfig()
+        c.name = "a \"quoted\" name"
+        c.stream.tasks = 7
+        c.optimizer.learningRate = 3e-4
+        c.loss.kind = "hl-gauss"
+        c.stream = StreamSpec(.targetOffset)
+        c.stream.shiftPerTask = 2.5
+        #expect(try ExperimentConfig.parse(c.toml, file: "r.toml") == c)
+    }
+
+    @Test func lossMustFitTheTargets() throws {
+        let c = try ExperimentConfig.parse("[loss]\nkind = \"two-hot\"\nbins = 21\nmin = -2\nmax = 12\n", file: "c.toml")
+        #expect(c.loss.resolved(classification: false) == .distributional(.twoHot, minimum: -2, maximum: 12, bins: 21))
+        #expect(throws: ConfigError(file: "c.toml", line: 3, "loss.max: must exceed loss.min")) {
+            try ExperimentConfig.parse("[loss]\nmin = 1\nmax = 0\n", file: "c.toml")
+        }
+    }
+
+    @Test func architectureErrorsNameTheKey() throws {
+        #expect(throws: ConfigError(file: "c.toml", line: 2, "model.activation: unknown 'relux' (valid: relu, leaky_relu, tanh, sigmoid, gelu, identity, crelu)")) {
+            try ExperimentConfig.parse("[model]\nactivation = \"relux\"\n", file: "c.toml")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Testing
+import Datasets
+import Networks
+import Streams
+import Tensors
+@testable import Training
+
+/// The trainer's loop: hook order, batch order, evaluation and divergence handling.
+@Suite struct TrainerTests {
+    /// 64 examples in 4 separable classes: feature c is large for class c.
+    static let data: LabelledDataset = {
+        var inputs = [Float](repeating: 0, count: 64 * 4)
+        for i in 0..<64 { inputs[i * 4 + i % 4] = 3 }
+        return LabelledDataset(exampleShape: Shape(4), inputs: inputs, labels: (0..<64).map { $0 % 4 }, classCount: 4)
+    }()
+
+    func trainer(_ p: StreamProtocol = .labelPermutation, lr: Float = 0.05, steps: Int = 20) throws -> Trainer {
+        var spec = StreamSpec(p)
+        spec.tasks = 2
+        spec.stepsPerTask = steps
+        spec.subset = 0
+        let stream = try spec.makeStream(train: Self.data, test: Self.data)
+        var rng = RandomGenerator(seed: 1)
+        let net = Network(Sequential(Linear(4, 8, rng: &rng), Activation(.relu), Linear(8, 4, rng: &rng)))
+        var options = TrainerOptions()
+        options.batchSize = 16
+        options.logEvery = 5
+        return Trainer(network: net, optimizer: SGD(net.storage, learningRate: lr), stream: stream,
+                       loss: .crossEntropy(), options: options)
+    }
+
+    /// Records every hook call.
+    final class Recorder: TrainerHook {
+        var calls: [String] = []
+        let name = "recorder"
+        func taskWillStart(_ t: Trainer) { calls.append("start\(t.position.task)") }
+        func gradientsComputed(_ t: Trainer) { if t.position.step == 0 { calls.append("grad") } }
+        func stepDidFinish(_ t: Trainer) { if t.position.step == t.task.steps { calls.append("last-step") } }
+        func taskDidFinish(_ t: Trainer) { calls.append("end\(t.position.task)"); t.pendingMetrics["hook_value"] = .int(7) }
+    }
+
+    @Test func hooksRunInOrderAndRecordsAreWritten() throws {
+        let t = try trainer()
+        let recorder = Recorder()
+        t.hooks = [recorder]
+        var records: [MetricsRecord] = []
+        try t.run(record: { records.append($0) })
+        #expect(recorder.calls == ["start0", "grad", "last-step", "end0", "start1", "grad", "last-step", "end1"])
+        #expect(t.isFinished && t.position.globalStep == 40)
+        let ends = records.filter { $0["event"] == .string("task_end") }
+        #expect(ends.count == 2 && ends[0]["train_accuracy"] != nil && ends[0]["test_accuracy"] != nil)
+        #expect(records.filter { $0["event"] == .string("step") }.count == 6)
+        #expect(records.contains { $0["event"] == .string("hooks") && $0["hook_value"] == .int(7) })
+    }
+
+    @Test func learnsTheSeparableTask() throws {
+        let t = try trainer(lr: 0.5, steps: 200)
+        var accuracy: Double?
+        try t.run(record: { if $0["event"] == .string("task_end") { accuracy = $0["train_accuracy"]?.number } })
+        #expect(accuracy == 1)
+    }
+
+    @Test func batchesArePureFunctionsOfPosition() throws {
+        let a = try trainer(), b = try trainer()
+        a.loadBatch(step: 7)
+        b.loadBatch(step: 3)
+        b.loadBatch(step: 7)
+        #expect(a.batchInputs.values == b.batchInputs.values && a.batchLabels == b.batchLabels)
+        a.loadBatch(step: 0)
+        let epoch0 = a.batchLabels
+        a.loadBatch(step: 4)
+        #expect(a.batchLabels != epoch0 || a.batchInputs.values != b.batchInputs.values)
+    }
+
+    @Test func divergenceStopsWithAClearError() throws {
+        let t = try trainer(lr: .infinity)
+        #expect(throws: TrainingError.self) { try t.run(record: { _ in }) }
+        do { try t.run(record: { _ in }) } catch {
+            #expect("\(error)".hasPrefix("loss became NaN at task 0 step"))
+        }
+    }
+
+    @Test func stopConditionHaltsBeforeTheStep() throws {
+        let t = try trainer()
+        try t.run(until: { $0.globalStep >= 25 }, record: { _ in })
+        #expect(t.position == StreamPosition(task: 1, step: 5, globalStep: 25))
+    }
+
+    @Test func metricsLinesAreValidJSON() {
+        var r = MetricsRecord([("event", .string("a\"b")), ("x", .double(.nan)), ("n", .int(3))])
+        r.set("y", 0.5)
+        #expect(r.jsonLine == "{\"event\": \"a\\\"b\", \"x\": null, \"n\": 3, \"y\": 0.5}")
+    }
+}
