@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Experiments"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -23,18 +23,22 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib"]),
         .target(name: "Streams", dependencies: ["Datasets", "Tensors"]),
         .target(name: "Training", dependencies: ["Networks", "Streams", "Tensors"]),
+        .target(name: "Diagnostics", dependencies: ["Training", "Networks", "Streams", "Tensors"]),
+        .target(name: "Interventions", dependencies: ["Training", "Networks", "Tensors"]),
         .target(name: "Experiments", dependencies: [
-            "Training", "Streams", "Networks", "Datasets", "Tensors",
+            "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
-            "Tensors", "Networks", "Datasets", "Streams", "Training", "Experiments",
+            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "Datasets", "Tensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Streams", "Networks", "Datasets", "Tensors"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
+        .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
