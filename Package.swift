@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -29,8 +29,9 @@ let package = Package(
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        .target(name: "Reports", dependencies: ["Experiments", "Tensors"]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
-            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments",
+            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

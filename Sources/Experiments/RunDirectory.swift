@@ -59,7 +59,7 @@ final class MetricsWriter {
     /// Opens `url`, truncating it to `length` bytes (0 for a fresh run).
     init(url: URL, truncatingTo length: UInt64) throws {
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: length)

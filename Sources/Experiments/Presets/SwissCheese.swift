@@ -1,0 +1,78 @@
+extension StudyPresets {
+    /// Finding 1 of the research spec: the "Swiss-cheese" table of Lyle et al. 2024.
+    static let swissCheese = """
+        name = "swiss-cheese"
+        title = "No single intervention fixes every protocol; LayerNorm + weight decay comes closest"
+        claim = "Across nonstationary protocols the baseline loses plasticity (its last task ends worse than its first); single interventions help on some protocols but not all; LayerNorm + L2 weight decay is best or tied-best on (nearly) every protocol."
+        source = "Lyle et al. 2024, Disentangling the causes of plasticity loss in neural networks (arXiv:2402.18762), Figure 1 and Table 1"
+        seeds = 2
+
+        # Shared by every run: an MLP trained with Adam on a Fashion-MNIST subset.
+        [base]
+        [base.model]
+        arch = "mlp"
+        widths = [128, 128]
+        [base.optimizer]
+        name = "adam"
+        lr = 1e-3
+        [base.train]
+        batch_size = 64
+        log_every = 100
+        checkpoint_every = 0
+
+        [scales.quick.stream]
+        tasks = 6
+        steps_per_task = 800
+        subset = 512
+        test_subset = 1000
+
+        [scales.full.stream]
+        tasks = 30
+        steps_per_task = 5000
+        subset = 10000
+        test_subset = 10000
+        [scales.full.model]
+        widths = [256, 256, 256]
+
+        [[groups]]
+        label = "random labels"
+        [groups.config.stream]
+        protocol = "random-labels"
+
+        [[groups]]
+        label = "label permutation"
+        [groups.config.stream]
+        protocol = "label-permutation"
+
+        [[groups]]
+        label = "input permutation"
+        [groups.config.stream]
+        protocol = "input-permutation"
+
+        [[groups]]
+        label = "target offset"
+        [groups.config.stream]
+        protocol = "target-offset"
+        shift_per_task = 2.0
+
+        [[variants]]
+        label = "baseline"
+
+        [[variants]]
+        label = "layernorm"
+        [variants.config.model]
+        norm = "layernorm"
+
+        [[variants]]
+        label = "L2"
+        [variants.config.optimizer]
+        weight_decay = 1e-4
+
+        [[variants]]
+        label = "layernorm + L2"
+        [variants.config.model]
+        norm = "layernorm"
+        [variants.config.optimizer]
+        weight_decay = 1e-4
+        """
+}

@@ -1,0 +1,107 @@
+import Foundation
+import TOMLKit
+
+/// The runs of a study: every (group, variant, seed) combination as a full experiment config.
+///
+/// A study file is TOML: metadata (`name`, `title`, `claim`, `source`, `seeds`), a `[base]`
+/// experiment config shared by every run, per-scale overrides `[scales.quick]` and
+/// `[scales.full]`, and two axes of partial configs, `[[groups]]` (e.g. protocols) and
+/// `[[variants]]` (e.g. interventions), each with a `label` and a `config` table. A run's
+/// config is base ← scale ← group ← variant, merged key by key, then `seed = k`, and is
+/// validated by the same strict parser as `plasticity run`.
+public struct StudyPlan: Sendable {
+    /// One run of the study.
+    public struct PlannedRun: Sendable {
+        public let group: String
+        public let variant: String
+        public let seed: Int
+        public let config: ExperimentConfig
+        /// Path of its run directory inside the study directory.
+        public var relativePath: String { "runs/\(slug(group))/\(slug(variant))/seed-\(seed)" }
+    }
+
+    public let name: String
+    public let title: String
+    public let claim: String
+    public let source: String
+    public let scale: String
+    public let groups: [String]
+    public let variants: [String]
+    public let seeds: Int
+    public let runs: [PlannedRun]
+
+    /// Builds the plan from study TOML `text` (named `file` in errors) at `scale`, with
+    /// `seeds` overriding the study's default when given.
+    public init(text: String, file: String, scale: String, seeds: Int? = nil) throws {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError(file: file, line: e.source.begin.line, "invalid TOML: \(e.description)")
+        }
+        func string(_ key: String) throws -> String {
+            guard let s = root[key]?.string else { throw ConfigError(file: file, "study needs a string '\(key)'") }
+            return s
+        }
+        name = try string("name")
+        title = try string("title")
+        claim = try string("claim")
+        source = try string("source")
+        self.scale = scale
+        self.seeds = seeds ?? root["seeds"]?.int ?? 2
+        guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
+        let known: Set<String> = ["name", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
+        if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
+        let base = root["base"]?.table ?? TOMLTable()
+        guard let scales = root["scales"]?.table, scales[scale] != nil || scale == "quick" || scale == "full" else {
+            throw ConfigError(file: file, "unknown scale '\(scale)' (quick or full)")
+        }
+        let scaleTable = scales[scale]?.table ?? TOMLTable()
+        func axis(_ key: String) throws -> [(label: String, config: TOMLTable)] {
+            guard let array = root[key]?.array, !array.isEmpty else { return [("default", TOMLTable())] }
+            return try array.map { element in
+                guard let t = element.table, let label = t["label"]?.string else {
+                    throw ConfigError(file: file, "every [[\(key)]] entry needs a label")
+                }
+                return (label, t["config"]?.table ?? TOMLTable())
+            }
+        }
+        let groupAxis = try axis("groups"), variantAxis = try axis("variants")
+        groups = groupAxis.map(\.label)
+        variants = variantAxis.map(\.label)
+        var runs: [PlannedRun] = []
+        for g in groupAxis {
+            for v in variantAxis {
+                let merged = merge(merge(merge(base, scaleTable), g.config), v.config)
+                for seed in 0..<self.seeds {
+                    merged["seed"] = seed
+                    merged["name"] = "\(name)/\(g.label)/\(v.label)"
+                    do {
+                        runs.append(PlannedRun(group: g.label, variant: v.label, seed: seed,
+                                               config: try ExperimentConfig.parse(merged.convert(), file: file)))
+                    } catch let e as ConfigError {
+                        throw ConfigError(file: file, "group '\(g.label)', variant '\(v.label)': \(e.problem)")
+                    }
+                }
+            }
+        }
+        self.runs = runs
+    }
+}
+
+/// `over` merged onto `base`: tables merge recursively, other values replace.
+func merge(_ base: TOMLTable, _ over: TOMLTable) -> TOMLTable {
+    let out = TOMLTable()
+    for key in base.keys { out[key] = base[key] }
+    for key in over.keys {
+        if let a = base[key]?.table, let b = over[key]?.table { out[key] = merge(a, b) } else { out[key] = over[key] }
+    }
+    return out
+}
+
+/// A path-safe version of a label: lower case, runs of other characters become "-".
+public func slug(_ label: String) -> String {
+    var out = ""
+    for c in label.lowercased() {
+        if c.isLetter || c.isNumber { out.append(c) } else if !out.hasSuffix("-") { out.append("-") }
+    }
+    return out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+}

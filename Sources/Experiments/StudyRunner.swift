@@ -1,0 +1,91 @@
+import Foundation
+
+/// Executes a study's runs as separate `plasticity run` processes, `jobs` at a time, each in
+/// its own run directory under the study directory. A run with a `summary.json` is done and
+/// skipped; one with a `config.toml` but no summary is resumed from its newest checkpoint;
+/// the rest start fresh. So an interrupted study continues where it stopped.
+public struct StudyRunner {
+    /// What happened to one run.
+    public struct Outcome: Sendable {
+        public let run: StudyPlan.PlannedRun
+        public let directory: RunDirectory
+        public let seconds: Double
+        /// The error line of a failed run, nil if it succeeded.
+        public let failure: String?
+    }
+
+    public let plan: StudyPlan
+    public let directory: URL
+    public let jobs: Int
+    /// The `plasticity` executable to launch.
+    public let executable: URL
+
+    public init(plan: StudyPlan, directory: URL, jobs: Int, executable: URL) {
+        self.plan = plan
+        self.directory = directory
+        self.jobs = Swift.max(jobs, 1)
+        self.executable = executable
+    }
+
+    /// Runs everything not yet finished; `progress` is called after every run with
+    /// (finished so far, total, the outcome).
+    public func run(progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("configs"), withIntermediateDirectories: true)
+        var pending: [StudyPlan.PlannedRun] = []
+        var outcomes: [Outcome] = []
+        for run in plan.runs {
+            let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+            if FileManager.default.fileExists(atPath: dir.summaryURL.path) {
+                outcomes.append(Outcome(run: run, directory: dir, seconds: 0, failure: nil))
+            } else {
+                pending.append(run)
+            }
+        }
+        let total = plan.runs.count
+        var active: [(run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL)] = []
+        while !pending.isEmpty || !active.isEmpty {
+            while active.count < jobs, !pending.isEmpty {
+                let run = pending.removeFirst()
+                active.append(try launch(run))
+            }
+            usleep(20_000)
+            for (i, a) in active.enumerated().reversed() where !a.process.isRunning {
+                active.remove(at: i)
+                let dir = RunDirectory(directory.appendingPathComponent(a.run.relativePath).path)
+                var failure: String?
+                if a.process.terminationStatus != 0 {
+                    let log = (try? String(contentsOf: a.log, encoding: .utf8)) ?? ""
+                    failure = log.split(separator: "\n").last { $0.hasPrefix("error:") }.map(String.init)
+                        ?? "exited with status \(a.process.terminationStatus)"
+                }
+                let outcome = Outcome(run: a.run, directory: dir, seconds: Date().timeIntervalSince(a.started), failure: failure)
+                outcomes.append(outcome)
+                progress(outcomes.count, total, outcome)
+            }
+        }
+        return outcomes
+    }
+
+    private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL) {
+        let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+        let p = Process()
+        p.executableURL = executable
+        if FileManager.default.fileExists(atPath: dir.configURL.path) {
+            p.arguments = ["run", "--resume", dir.url.path]
+        } else {
+            let config = directory.appendingPathComponent("configs")
+                .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")
+            try run.config.toml.write(to: config, atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(at: dir.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            p.arguments = ["run", config.path, "--out", dir.url.path]
+        }
+        let log = directory.appendingPathComponent("configs")
+            .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return (run, p, Date(), log)
+    }
+}

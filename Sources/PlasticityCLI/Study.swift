@@ -1,0 +1,109 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Reports
+
+/// `plasticity study`: run a built-in (or edited) study and write its report.
+struct Study: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reproduce a paper's finding: run a study's runs in parallel and write its report.",
+        discussion: """
+            NAME is a built-in study (see `plasticity study list`) or a study TOML file, such as
+            one saved from `plasticity study NAME --print-config` and edited. Runs execute as
+            separate processes, --jobs at a time, each a normal run directory under
+            DIR/runs/; rerunning the same command continues an interrupted study. The report
+            is DIR/report.html (self-contained), DIR/report.md and DIR/results.csv.
+            Examples:
+              plasticity study list
+              plasticity study swiss-cheese --scale quick --jobs 2 --out runs/swiss
+              plasticity study swiss-cheese --print-config > my-study.toml
+            """)
+
+    @Argument(help: "A study name, a study TOML file, or `list`.") var name: String
+    @Option(help: "quick (minutes on a laptop) or full (the faithful scale).") var scale = "quick"
+    @Option(help: "Seeds per configuration (default: the study's).") var seeds: Int?
+    @Option(help: "Runs executed in parallel.") var jobs = 2
+    @Option(help: "Study directory.") var out: String?
+    @Flag(help: "Print the study's TOML and exit.") var printConfig = false
+
+    func run() throws {
+        do {
+            if name == "list" {
+                for (preset, text) in StudyPresets.all {
+                    let plan = try StudyPlan(text: text, file: preset, scale: "quick")
+                    Console.line("\(preset.padding(toLength: 18, withPad: " ", startingAt: 0)) \(plan.title)\n\(String(repeating: " ", count: 19))source: \(plan.source)")
+                }
+                return
+            }
+            let (text, file) = try studyText()
+            if printConfig { Console.line(text); return }
+            guard let out else { throw ValidationError("give --out DIR") }
+            let plan = try StudyPlan(text: text, file: file, scale: scale, seeds: seeds)
+            let dir = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try StudyRecord(text: text, scale: scale, seeds: plan.seeds).write(to: dir)
+            Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(jobs) at a time")
+            let start = Date()
+            let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs, executable: Self.executable)
+            let outcomes = try runner.run { done, total, o in
+                let elapsed = Date().timeIntervalSince(start)
+                let eta = Double(total - done) * elapsed / Double(max(done, 1))
+                let status = o.failure.map { "FAILED: \($0)" } ?? String(format: "%.1f s", o.seconds)
+                Console.line("[\(done)/\(total)] \(o.run.group) / \(o.run.variant) / seed \(o.run.seed): \(status) | study ETA \(ProgressLine.duration(eta))")
+            }
+            let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
+            try report.write(to: dir)
+            Console.line("")
+            Console.line(report.summaryText())
+            Console.line(String(format: "\nstudy finished in %.0f s; report: %@", Date().timeIntervalSince(start),
+                                dir.appendingPathComponent("report.html").path))
+            let failed = outcomes.filter { $0.failure != nil }
+            if !failed.isEmpty {
+                Console.error("error: \(failed.count) run(s) failed; see \(dir.appendingPathComponent("configs").path)/*.log")
+                throw ExitCode.failure
+            }
+        } catch let e as ExitCode {
+            throw e
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func studyText() throws -> (String, String) {
+        if let preset = StudyPresets.named(name) { return (preset, name) }
+        guard FileManager.default.fileExists(atPath: name) else {
+            throw ConfigError(file: name, "no such study or file (built-in: \(StudyPresets.all.map(\.name).joined(separator: ", ")))")
+        }
+        return (try String(contentsOfFile: name, encoding: .utf8), name)
+    }
+
+    /// This process's executable, launched for each run.
+    static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+}
+
+/// `plasticity report`: rebuild a study's report from its run directories.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild DIR/report.html, report.md and results.csv from a study directory.")
+
+    @Argument(help: "A study directory written by `plasticity study`.") var directory: String
+
+    func run() throws {
+        do {
+            let dir = URL(fileURLWithPath: directory)
+            let record = try StudyRecord.read(from: dir)
+            let plan = try StudyPlan(text: record.text, file: dir.appendingPathComponent(StudyRecord.fileName).path,
+                                     scale: record.scale, seeds: record.seeds)
+            let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
+            try report.write(to: dir)
+            Console.line(report.summaryText())
+            Console.line("report: \(dir.appendingPathComponent("report.html").path)")
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Experiments
+import Foundation
+
+/// The finished runs of a study, read back from their run directories.
+public struct StudyResults: Sendable {
+    /// One run's end-of-task metrics.
+    public struct Run: Sendable {
+        public let group: String
+        public let variant: String
+        public let seed: Int
+        /// `task_end` records in task order: metric name → value.
+        public let tasks: [[String: Double]]
+    }
+
+    public let plan: StudyPlan
+    public let runs: [Run]
+    /// Planned runs without results (not finished or failed).
+    public let missing: [String]
+
+    /// Loads every planned run of `plan` found under `directory`.
+    public init(plan: StudyPlan, directory: URL) throws {
+        self.plan = plan
+        var runs: [Run] = [], missing: [String] = []
+        for planned in plan.runs {
+            let dir = RunDirectory(directory.appendingPathComponent(planned.relativePath).path)
+            guard FileManager.default.fileExists(atPath: dir.summaryURL.path) else {
+                missing.append(planned.relativePath)
+                continue
+            }
+            let tasks = try dir.metrics().filter { $0["event"] as? String == "task_end" }
+                .map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
+            runs.append(Run(group: planned.group, variant: planned.variant, seed: planned.seed, tasks: tasks))
+        }
+        self.runs = runs
+        self.missing = missing
+    }
+
+    public func runs(group: String, variant: String) -> [Run] {
+        runs.filter { $0.group == group && $0.variant == variant }
+    }
+
+    /// The metric a group is judged by: training accuracy at task ends when the runs report
+    /// it (higher is better), otherwise training loss (lower is better).
+    public func primaryMetric(group: String) -> (name: String, higherIsBetter: Bool) {
+        let any = runs.first { $0.group == group }?.tasks.first ?? [:]
+        return any["train_accuracy"] != nil ? ("train_accuracy", true) : ("train_loss", false)
+    }
+
+    /// Per seed, `metric` at the end of task `task` (negative counts from the end).
+    public func values(group: String, variant: String, metric: String, task: Int) -> [Double] {
+        runs(group: group, variant: variant).compactMap { r in
+            let i = task >= 0 ? task : r.tasks.count + task
+            return i >= 0 && i < r.tasks.count ? r.tasks[i][metric] : nil
+        }
+    }
+}
