@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what PlasticityLab needs on Debian: OpenBLAS, LAPACKE, zlib, SQLite, pkg-config,
-# real Fashion-MNIST (dataset-fashion-mnist) and NumPy for the interop tests.
+# real Fashion-MNIST (dataset-fashion-mnist), and NumPy/SciPy for the interop tests.
 # As root it installs with apt-get/pip; otherwise it prints the exact command to run.
 set -euo pipefail
 
@@ -19,8 +19,8 @@ if ((${#missing[@]})); then
         exit 1
     fi
 fi
-if ! python3 -c "import numpy" 2>/dev/null; then
-    echo "setup: installing numpy for the safetensors interop tests"
-    python3 -m pip install -q numpy 2>/dev/null || python3 -m pip install -q --break-system-packages numpy
+if ! python3 -c "import numpy, scipy" 2>/dev/null; then
+    echo "setup: installing numpy and scipy for the interop tests"
+    python3 -m pip install -q numpy scipy 2>/dev/null || python3 -m pip install -q --break-system-packages numpy scipy
 fi
 echo "setup: ok"

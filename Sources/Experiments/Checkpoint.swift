@@ -27,7 +27,7 @@ public struct Checkpoint {
             "format": format, "task": String(p.task), "step": String(p.step), "global_step": String(p.globalStep),
             "optimizer_steps": String(trainer.optimizer.stepCount), "learning_rate": String(trainer.optimizer.learningRate),
             "rng_state": String(trainer.rng.state), "rng_increment": String(trainer.rng.increment),
-            "metrics_bytes": String(metricsBytes), "blas_threads": String(BLAS.threads), "blas_core": BLAS.coreName,
+            "metrics_bytes": String(metricsBytes), "task_loss_sum": "\(trainer.taskLossSum)", "blas_threads": String(BLAS.threads), "blas_core": BLAS.coreName,
         ]
         try SafetensorsFile(stateDict: entries, metadata: metadata).write(to: url)
     }
@@ -64,6 +64,7 @@ public struct Checkpoint {
             try hook.restore(state)
         }
         trainer.rng = RandomGenerator(state: try meta("rng_state"), increment: try meta("rng_increment"))
+        trainer.taskLossSum = try meta("task_loss_sum")
         trainer.restore(position: StreamPosition(task: try meta("task"), step: try meta("step"), globalStep: try meta("global_step")))
         return try meta("metrics_bytes")
     }

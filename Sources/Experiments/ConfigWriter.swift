@@ -9,7 +9,9 @@ extension ExperimentConfig {
         func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)" }
         var out = "# Resolved PlasticityLab experiment config.\n"
         out += "name = \(q(name))\nseed = \(seed)\n"
-        out += "\n[data]\ndataset = \(q(data.dataset))\ndir = \(q(data.directory))\n"
+        out += "\n[data]\ndataset = \(q(data.dataset))\ndir = \(q(data.directory))\ncount = \(data.count)\nseed = \(data.seed)\n"
+        out += "classes = \(data.classes)\ndimension = \(data.dimension)\ninputs = \(q(data.inputs))\nlabels = \(q(data.labels))\n"
+        out += "test_inputs = \(q(data.testInputs))\ntest_labels = \(q(data.testLabels))\n"
         out += "\n[stream]\nprotocol = \(q(stream.protocolName.rawValue))\ntasks = \(stream.tasks)\n"
         out += "steps_per_task = \(stream.stepsPerTask)\nsubset = \(stream.subset)\ntest_subset = \(stream.testSubset)\n"
         out += "seed = \(stream.seed)\nfraction = \(num(stream.fraction))\nshift_per_task = \(num(Double(stream.shiftPerTask)))\n"

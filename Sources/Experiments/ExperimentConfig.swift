@@ -41,11 +41,22 @@ public struct ExperimentConfig: Equatable, Sendable {
 
 /// Which base dataset a stream draws from.
 public struct DataConfig: Equatable, Sendable {
-    /// fashion-mnist | mnist (IDX files in `dir`).
+    /// fashion-mnist | mnist (IDX files in `dir`) | cifar10 | cifar100 (binary files in `dir`) |
+    /// mnist1d | gaussian-clusters (generated from `seed`) | npy (`inputs`/`labels` files).
     public var dataset = "fashion-mnist"
     /// Directory of the files ("" = the dataset's default location).
     public var directory = ""
-    public static let datasets = ["fashion-mnist", "mnist"]
+    /// Generated datasets: examples per split, seed, and (gaussian-clusters) classes and dimension.
+    public var count = 5000
+    public var seed: UInt64 = 0
+    public var classes = 10
+    public var dimension = 20
+    /// npy: training inputs [N, …] and integer labels [N]; optional held-out pair.
+    public var inputs = ""
+    public var labels = ""
+    public var testInputs = ""
+    public var testLabels = ""
+    public static let datasets = ["fashion-mnist", "mnist", "cifar10", "cifar100", "mnist1d", "gaussian-clusters", "npy"]
 }
 
 /// The optimiser and its hyper-parameters (PyTorch names and defaults).
@@ -130,6 +141,20 @@ extension ExperimentConfig {
         let data = try root.table("data")
         c.data.dataset = try data.choice("dataset", c.data.dataset, DataConfig.datasets)
         c.data.directory = try data.string("dir", c.data.directory)
+        c.data.count = try data.int("count", c.data.count, min: 1)
+        c.data.seed = UInt64(try data.int("seed", 0, min: 0))
+        c.data.classes = try data.int("classes", c.data.classes, min: 2)
+        c.data.dimension = try data.int("dimension", c.data.dimension, min: 1)
+        c.data.inputs = try data.string("inputs", c.data.inputs)
+        c.data.labels = try data.string("labels", c.data.labels)
+        c.data.testInputs = try data.string("test_inputs", c.data.testInputs)
+        c.data.testLabels = try data.string("test_labels", c.data.testLabels)
+        if c.data.dataset == "npy" && (c.data.inputs.isEmpty || c.data.labels.isEmpty) {
+            throw data.error("inputs", "the npy dataset needs data.inputs and data.labels")
+        }
+        if ["cifar10", "cifar100"].contains(c.data.dataset) && c.data.directory.isEmpty {
+            throw data.error("dir", "\(c.data.dataset) needs data.dir (the folder of its binary files)")
+        }
         try data.finish()
 
         let s = try root.table("stream")

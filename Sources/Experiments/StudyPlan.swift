@@ -26,6 +26,8 @@ public struct StudyPlan: Sendable {
     public let source: String
     public let scale: String
     public let groups: [String]
+    /// The metric each group is judged by, when its `[[groups]]` entry names one.
+    public let groupMetrics: [String: String]
     public let variants: [String]
     public let seeds: Int
     public let runs: [PlannedRun]
@@ -55,17 +57,21 @@ public struct StudyPlan: Sendable {
             throw ConfigError(file: file, "unknown scale '\(scale)' (quick or full)")
         }
         let scaleTable = scales[scale]?.table ?? TOMLTable()
-        func axis(_ key: String) throws -> [(label: String, config: TOMLTable)] {
-            guard let array = root[key]?.array, !array.isEmpty else { return [("default", TOMLTable())] }
+        func axis(_ key: String) throws -> [(label: String, metric: String?, config: TOMLTable)] {
+            guard let array = root[key]?.array, !array.isEmpty else { return [("default", nil, TOMLTable())] }
             return try array.map { element in
                 guard let t = element.table, let label = t["label"]?.string else {
                     throw ConfigError(file: file, "every [[\(key)]] entry needs a label")
                 }
-                return (label, t["config"]?.table ?? TOMLTable())
+                if let extra = t.keys.first(where: { !["label", "metric", "config"].contains($0) }) {
+                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (label, metric, config)")
+                }
+                return (label, t["metric"]?.string, t["config"]?.table ?? TOMLTable())
             }
         }
         let groupAxis = try axis("groups"), variantAxis = try axis("variants")
         groups = groupAxis.map(\.label)
+        groupMetrics = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.metric.map { (g.label, $0) } })
         variants = variantAxis.map(\.label)
         var runs: [PlannedRun] = []
         for g in groupAxis {

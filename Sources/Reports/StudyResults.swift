@@ -39,9 +39,11 @@ public struct StudyResults: Sendable {
         runs.filter { $0.group == group && $0.variant == variant }
     }
 
-    /// The metric a group is judged by: training accuracy at task ends when the runs report
-    /// it (higher is better), otherwise training loss (lower is better).
+    /// The metric a group is judged by: the one its study entry names, else training accuracy
+    /// at task ends when the runs report it, else training loss. Accuracies are better
+    /// higher, losses lower.
     public func primaryMetric(group: String) -> (name: String, higherIsBetter: Bool) {
+        if let named = plan.groupMetrics[group] { return (named, named.hasSuffix("accuracy")) }
         let any = runs.first { $0.group == group }?.tasks.first ?? [:]
         return any["train_accuracy"] != nil ? ("train_accuracy", true) : ("train_loss", false)
     }

@@ -58,6 +58,9 @@ public final class Trainer {
     public let batchValues = Tensor(shape: Shape(0))
     /// The loss of the last step.
     public private(set) var lastLoss: Float = .nan
+    /// Sum of the training losses of the current task's steps so far (in Double); its mean,
+    /// `task_mean_loss`, measures how fast a task is learned (an online plasticity measure).
+    public var taskLossSum = 0.0
     /// Values hooks add to the next record (cleared after each record).
     public var pendingMetrics = MetricsRecord()
     private var epochOrder: (task: Int, epoch: Int, order: [Int])?
@@ -112,6 +115,7 @@ public final class Trainer {
             if position.step == 0 {
                 for h in hooks { try h.taskWillStart(self) }
                 epochOrder = nil
+                taskLossSum = 0
             }
             while position.step < task.steps {
                 if stop(position) { return }
@@ -143,6 +147,7 @@ public final class Trainer {
         if let clip = options.gradientClip { clipGradientNorm(network.storage, maxNorm: clip) }
         optimizer.learningRate = options.schedule.rate(base: baseLearningRate, step: position.globalStep)
         optimizer.step()
+        taskLossSum += Double(lastLoss)
         position.step += 1
         position.globalStep += 1
         for h in hooks { try h.stepDidFinish(self) }
@@ -172,6 +177,7 @@ public final class Trainer {
     private func evaluationRecord(event: String) -> MetricsRecord {
         var r = header(event)
         r.set("loss", Double(lastLoss))
+        r.set("task_mean_loss", taskLossSum / Double(Swift.max(position.step, 1)))
         for (name, data) in task.evaluation {
             let e = evaluate(data)
             r.set("\(name)_loss", e.loss)

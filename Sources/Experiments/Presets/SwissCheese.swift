@@ -34,23 +34,30 @@ extension StudyPresets {
         [scales.full.model]
         widths = [256, 256, 256]
 
+        # Random labels are judged by training accuracy at the end of each task. On the other
+        # protocols every variant fits each task's training set, so they are judged by
+        # task_mean_loss, the mean training loss over a task's steps: how fast it is learned.
         [[groups]]
         label = "random labels"
+        metric = "train_accuracy"
         [groups.config.stream]
         protocol = "random-labels"
 
         [[groups]]
         label = "label permutation"
+        metric = "task_mean_loss"
         [groups.config.stream]
         protocol = "label-permutation"
 
         [[groups]]
         label = "input permutation"
+        metric = "task_mean_loss"
         [groups.config.stream]
         protocol = "input-permutation"
 
         [[groups]]
         label = "target offset"
+        metric = "task_mean_loss"
         [groups.config.stream]
         protocol = "target-offset"
         shift_per_task = 2.0

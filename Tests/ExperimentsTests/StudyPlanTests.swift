@@ -1,0 +1,30 @@
+import Testing
+@testable import Experiments
+
+/// Study files: merging base ← scale ← group ← variant, seeds, and errors.
+@Suite struct StudyPlanTests {
+    @Test func swissCheesePresetPlans() throws {
+        let plan = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "quick")
+        #expect(plan.runs.count == 4 * 4 * 2)
+        #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
+        let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
+        #expect(run.config.stream.protocolName == .targetOffset && run.config.stream.shiftPerTask == 2)
+        #expect(run.config.model.norm == .layernorm && run.config.optimizer.weightDecay == 1e-4)
+        #expect(run.config.stream.tasks == 6 && run.config.model.widths == [128, 128] && run.config.seed == 1)
+        #expect(run.relativePath == "runs/target-offset/layernorm-l2/seed-1")
+        #expect(plan.groupMetrics["random labels"] == "train_accuracy")
+        let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
+        #expect(full.runs.count == 4 * 4 * 5 && full.runs[0].config.stream.tasks == 30 && full.runs[0].config.model.widths == [256, 256, 256])
+    }
+
+    @Test func errorsNameTheStudyAndTheVariant() {
+        let bad = StudyPresets.named("swiss-cheese")!.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
+        #expect(throws: ConfigError.self) { try StudyPlan(text: bad, file: "s.toml", scale: "quick") }
+        do { _ = try StudyPlan(text: bad, file: "s.toml", scale: "quick") } catch {
+            #expect("\(error)".hasPrefix("s.toml: group 'random labels', variant 'L2': optimizer.weight_decay: expected a number"))
+        }
+        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (quick or full)")) {
+            try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "s.toml", scale: "huge")
+        }
+    }
+}
