@@ -83,7 +83,8 @@ public struct StudyReport {
     }
 
     func csv() -> String {
-        let keys = Array(Set(results.runs.flatMap { $0.tasks.flatMap(\.keys) })).sorted()
+        let indexKeys: Set<String> = ["task", "step", "global_step"]
+        let keys = Array(Set(results.runs.flatMap { $0.tasks.flatMap(\.keys) }).subtracting(indexKeys)).sorted()
         var rows = [(["group", "variant", "seed", "task"] + keys).joined(separator: ",")]
         for run in results.runs {
             for (t, metrics) in run.tasks.enumerated() {
