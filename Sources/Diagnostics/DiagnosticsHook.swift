@@ -1,0 +1,110 @@
+import Training
+
+/// Computes diagnostic groups on a fixed probe batch during training and writes the values
+/// into the trainer's next metrics record (`trainer.pendingMetrics`, `.double` or `.null`),
+/// together with `diagnostics.global_step`, the global step they were measured at.
+///
+/// Schedule: after every `every`-th step of a task (task-local steps, as
+/// `TrainerOptions.logEvery`; choose a multiple of `logEvery` so that the values land in that
+/// step's record) and, if `atTaskEnds`, after each task's final evaluation (a "hooks" record).
+/// A step measurement that falls on a task's last step is left to the task-end one. Groups
+/// with cadence `.taskEnds` (the probe task) run only at task ends.
+///
+/// References: at every task start the hook snapshots θ and the pre-activation statistics
+/// (`DiagnosticReferences`); the snapshot at global step 0 is also the initial one. Place the
+/// hook after interventions that act at task boundaries, so the task-start reference is the
+/// network the task actually trains. `checkpointState`/`restore` save the references and the
+/// pending unit resets, so a resumed run reports exactly what an uninterrupted one does.
+///
+/// Measuring does not change training: the probe forward runs in evaluation mode and the
+/// gradient buffer is restored after the probe gradient (see `DiagnosticContext`).
+///
+/// ```swift
+/// let hook = DiagnosticsHook(probe: ProbeBatch(inputs: x, targets: .labels(y)),
+///                            groups: [.units(), .preactivations, .parameters, .features()], every: 100)
+/// trainer.hooks.append(hook)
+/// ```
+public final class DiagnosticsHook: TrainerHook {
+    public let name = "diagnostics"
+    public let probe: ProbeBatch
+    public let groups: [DiagnosticGroup]
+    /// Measure after every this many steps of a task; 0: only at task ends.
+    public let every: Int
+    public let atTaskEnds: Bool
+    /// The initial and task-start snapshots.
+    public private(set) var references = DiagnosticReferences()
+    /// Unit resets not yet measured: the global step after which they happened, the hidden layer, the units.
+    private var resets: [(step: Int, layer: String, units: [Int])] = []
+
+    public init(probe: ProbeBatch, groups: [DiagnosticGroup], every: Int = 0, atTaskEnds: Bool = true) {
+        precondition(every >= 0, "diagnostics: every must be ≥ 0")
+        self.probe = probe
+        self.groups = groups
+        self.every = every
+        self.atTaskEnds = atTaskEnds
+    }
+
+    /// Records that `units` of hidden layer `layer` were re-initialised after global step
+    /// `globalStep`; the first measurement after that step reports `dormant_again`.
+    public func noteReset(layer: String, units: [Int], globalStep: Int) {
+        if let i = resets.firstIndex(where: { $0.step == globalStep && $0.layer == layer }) {
+            resets[i].units = Array(Set(resets[i].units + units)).sorted()
+        } else {
+            resets.append((globalStep, layer, Array(Set(units)).sorted()))
+        }
+    }
+
+    public func taskWillStart(_ trainer: Trainer) throws {
+        let context = DiagnosticContext(network: trainer.network, probe: probe, computeGradient: false)
+        let snapshot = DiagnosticReferences.Snapshot(context)
+        if trainer.position.globalStep == 0 && references.initial == nil { references.initial = snapshot }
+        references.taskStart = snapshot
+    }
+
+    public func stepDidFinish(_ trainer: Trainer) throws {
+        let step = trainer.position.step
+        guard every > 0, step % every == 0, !(atTaskEnds && step == trainer.task.steps) else { return }
+        try measure(trainer, isTaskEnd: false)
+    }
+
+    public func taskDidFinish(_ trainer: Trainer) throws {
+        if atTaskEnds { try measure(trainer, isTaskEnd: true) }
+    }
+
+    /// Computes the groups due now and writes their values into `trainer.pendingMetrics`.
+    func measure(_ trainer: Trainer, isTaskEnd: Bool) throws {
+        let due = groups.filter { $0.cadence == .everyMeasurement || isTaskEnd }
+        guard !due.isEmpty else { return }
+        let now = trainer.position.globalStep
+        var resetUnits: [String: [Int]] = [:]
+        for r in resets where r.step < now { resetUnits[r.layer, default: []] += r.units }
+        resets.removeAll { $0.step < now }
+        let context = DiagnosticContext(network: trainer.network, probe: probe, references: references,
+                                        resetUnits: resetUnits, isTaskEnd: isTaskEnd,
+                                        computeGradient: due.contains { $0.usesGradient })
+        var values = DiagnosticValues()
+        for group in due { values.merge(try group.compute(context)) }
+        trainer.pendingMetrics["diagnostics.global_step"] = .int(now)
+        for (name, value) in values.entries { trainer.pendingMetrics.set(name, value) }
+    }
+
+    /// The references (`DiagnosticReferences.checkpointState`) and each pending reset as
+    /// `resets.<global step>.<layer>` = unit indices.
+    public func checkpointState() -> [String: [Float]] {
+        var state = references.checkpointState()
+        for r in resets { state["resets.\(r.step).\(r.layer)"] = r.units.map(Float.init) }
+        return state
+    }
+
+    public func restore(_ state: [String: [Float]]) throws {
+        references = try DiagnosticReferences(checkpointState: state)
+        resets = try state.filter { $0.key.hasPrefix("resets.") }.sorted { $0.key < $1.key }.map { key, units in
+            let rest = key.dropFirst("resets.".count)
+            let indices = units.compactMap { Int(exactly: $0) }
+            guard let dot = rest.firstIndex(of: "."), let step = Int(rest[..<dot]), indices.count == units.count else {
+                throw DiagnosticError("diagnostics checkpoint: malformed reset entry '\(key)'")
+            }
+            return (step, String(rest[rest.index(after: dot)...]), indices)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Networks
+import Tensors
+
+/// The nonlinearity of a hidden layer, which decides which unit metrics apply.
+public enum UnitNonlinearity: Sendable, Equatable {
+    /// An elementwise `Activation`.
+    case elementwise(ActivationFunction)
+    /// Concatenated ReLU `[relu(z), relu(−z)]`: unit i owns channels i and C + i.
+    case crelu
+
+    /// Whether `linearised` applies: ReLU and LeakyReLU (z > 0 on every sample), CReLU (z never
+    /// changes sign, so one half is the identity and the other zero).
+    var hasLinearRegime: Bool {
+        switch self {
+        case .crelu, .elementwise(.relu), .elementwise(.leakyReLU): true
+        default: false
+        }
+    }
+
+    /// The |z| beyond which a unit is saturated: 3 for tanh, 5 for sigmoid, else nil.
+    var saturationThreshold: Float? {
+        switch self {
+        case .elementwise(.tanh): 3
+        case .elementwise(.sigmoid): 5
+        default: nil
+        }
+    }
+}
+
+/// One hidden layer's pre-activations z and activations h on the probe batch, copied out of
+/// the layer caches right after an evaluation-mode forward so that later forwards cannot
+/// overwrite them.
+///
+/// Shapes: z is [N, C] (Linear) or [N, C, H, W] (Conv2d); h has the same shape, or 2C
+/// channels for CReLU. A unit's samples are its N·H·W values ("positions" per example H·W,
+/// 1 for a Linear): every statistic over a unit pools them.
+public struct HiddenLayerActivity {
+    /// The incoming Linear/Conv2d's state-dict prefix (`layers.0`).
+    public let name: String
+    public let nonlinearity: UnitNonlinearity
+    /// Units C.
+    public let unitCount: Int
+    /// Examples N.
+    public let exampleCount: Int
+    /// Spatial positions per example and unit (H·W; 1 for a Linear).
+    public let positions: Int
+    /// z, the activation's input (after LayerNorm/BatchNorm where present).
+    public let preactivations: Tensor
+    /// h = φ(z).
+    public let activations: Tensor
+
+    /// Copies the caches of `layer`'s activation, which must have just run forward.
+    public init(_ layer: HiddenLayer) {
+        guard let z = layer.activation.lastInput, let h = layer.activation.lastOutput else {
+            preconditionFailure("hidden layer \(layer.name) has not run forward")
+        }
+        name = layer.name
+        if layer.activation is CReLU {
+            nonlinearity = .crelu
+        } else if let a = layer.activation as? Activation {
+            nonlinearity = .elementwise(a.function)
+        } else {
+            preconditionFailure("hidden layer \(layer.name) has an unknown activation")
+        }
+        unitCount = layer.unitCount
+        exampleCount = z.shape[0]
+        positions = z.count / Swift.max(exampleCount * unitCount, 1)
+        precondition(exampleCount * unitCount * positions == z.count, "hidden layer \(layer.name): z \(z.shape) does not hold \(unitCount) units")
+        preactivations = z.copy()
+        activations = h.copy()
+    }
+
+    /// Samples per unit, N·H·W.
+    public var samplesPerUnit: Int { exampleCount * positions }
+}

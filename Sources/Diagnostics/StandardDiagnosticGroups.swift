@@ -1,0 +1,55 @@
+import Networks
+
+/// The built-in groups. Names and formulas: `docs/metrics.md`.
+extension DiagnosticGroup {
+    /// `dead`, `dormant.tau<τ>`, `low_activity`, `linearised`, `saturated`, `active_fraction`,
+    /// `grad_dormant.tau<τ>`, `dormant_again.tau<τ>` (`unitMetrics`).
+    public static func units(_ settings: UnitMetricSettings = UnitMetricSettings()) -> DiagnosticGroup {
+        DiagnosticGroup(name: "units", usesGradient: true) { try unitMetrics($0, settings: settings) }
+    }
+
+    /// `preact.mean`, `preact.std` and their drifts (`preactivationMetrics`).
+    public static var preactivations: DiagnosticGroup {
+        DiagnosticGroup(name: "preactivations", compute: preactivationMetrics)
+    }
+
+    /// `param_norm`, `dist_from_init`, `dist_from_task_start`, `grad_norm`,
+    /// `sign_flip_fraction` (`parameterMetrics`).
+    public static var parameters: DiagnosticGroup {
+        DiagnosticGroup(name: "parameters", usesGradient: true) { try parameterMetrics($0) }
+    }
+
+    /// `srank.delta<δ>`, `effective_rank`, `stable_rank`, `numerical_rank`, `feature_norm`,
+    /// `feature_variance` (`featureMetrics`).
+    public static func features(delta: Double = 0.01) -> DiagnosticGroup {
+        DiagnosticGroup(name: "features") { try featureMetrics(features: $0.features, delta: delta) }
+    }
+
+    /// `probe.loss`, `probe.loss_fresh`, `probe.plasticity_loss` on the probe inputs
+    /// (`probeTaskPlasticity`); task ends only.
+    public static func probe(makeNetwork: @escaping () throws -> Network,
+                             settings: ProbeTaskSettings = ProbeTaskSettings()) -> DiagnosticGroup {
+        DiagnosticGroup(name: "probe", cadence: .taskEnds) {
+            try probeTaskPlasticity(of: $0.network, makeNetwork: makeNetwork, inputs: $0.probe.inputs, settings: settings)
+        }
+    }
+
+    /// Config names of the groups `named` knows.
+    public static let standardNames = ["units", "preactivations", "parameters", "features", "probe"]
+
+    /// The group called `name` with default settings. `makeNetwork` builds a fresh network
+    /// of the run's architecture; only the `probe` group needs it.
+    public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil) throws -> DiagnosticGroup {
+        switch name {
+        case "units": return .units()
+        case "preactivations": return .preactivations
+        case "parameters": return .parameters
+        case "features": return .features()
+        case "probe":
+            guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
+            return .probe(makeNetwork: make)
+        default:
+            throw DiagnosticError("unknown diagnostic group '\(name)' (valid: \(standardNames.joined(separator: ", ")))")
+        }
+    }
+}
