@@ -6,7 +6,7 @@ import Training
 ///
 /// Schedule: after every `every`-th step of a task (task-local steps, as
 /// `TrainerOptions.logEvery`; choose a multiple of `logEvery` so that the values land in that
-/// step's record) and, if `atTaskEnds`, after each task's final evaluation (a "hooks" record).
+/// step's record) and, if `atTaskEnds`, at each task end (merged into that task's "task_end" record).
 /// A step measurement that falls on a task's last step is left to the task-end one. Groups
 /// with cadence `.taskEnds` (the probe task) run only at task ends.
 ///

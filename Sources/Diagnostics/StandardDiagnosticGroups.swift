@@ -35,7 +35,7 @@ extension DiagnosticGroup {
     }
 
     /// Config names of the groups `named` knows.
-    public static let standardNames = ["units", "preactivations", "parameters", "features", "probe"]
+    public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "entk", "interference"]
 
     /// The group called `name` with default settings. `makeNetwork` builds a fresh network
     /// of the run's architecture; only the `probe` group needs it.
@@ -48,6 +48,12 @@ extension DiagnosticGroup {
         case "probe":
             guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
             return .probe(makeNetwork: make)
+        case "hessian":
+            return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { try hessianMetrics(network: $0.network, probe: $0.probe) }
+        case "entk":
+            return DiagnosticGroup(name: "entk", cadence: .taskEnds) { try entkMetrics(network: $0.network, probe: $0.probe) }
+        case "interference":
+            return DiagnosticGroup(name: "interference", cadence: .taskEnds) { try interferenceMetrics(network: $0.network, probe: $0.probe) }
         default:
             throw DiagnosticError("unknown diagnostic group '\(name)' (valid: \(standardNames.joined(separator: ", ")))")
         }

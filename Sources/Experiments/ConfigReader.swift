@@ -100,6 +100,17 @@ final class ConfigReader {
         }
     }
 
+    func stringArray(_ name: String, _ fallback: [String]) throws -> [String] {
+        guard let v = value(name) else { return fallback }
+        guard v.type == .array, let a = v.array else { throw error(name, "expected an array of strings, got \(describe(v))") }
+        return try a.map { element in
+            guard element.type == .string, let s = element.string else {
+                throw error(name, "expected an array of strings, found \(describe(element))")
+            }
+            return s
+        }
+    }
+
     /// The sub-table `name` (an empty reader if absent).
     func table(_ name: String) throws -> ConfigReader {
         guard let v = value(name) else {
@@ -117,6 +128,12 @@ final class ConfigReader {
             guard element.type == .table, let t = element.table else { throw error(name, "element \(i) is not a table") }
             return ConfigReader(table: t, path: key(name), source: source, file: file)
         }
+    }
+
+    /// Every key of this table with its value, all marked as read (for free-form tables such as
+    /// an intervention's parameters).
+    func entries() -> [(key: String, value: TOMLValueConvertible)] {
+        table.keys.sorted().compactMap { k in used.insert(k); return table[k].map { (k, $0) } }
     }
 
     /// Rejects keys that were never read.

@@ -27,6 +27,10 @@ extension ExperimentConfig {
         out += "bins = \(loss.bins)\nmin = \(num(loss.minimum))\nmax = \(num(loss.maximum))\nsigma = \(num(loss.sigma))\n"
         out += "\n[train]\nbatch_size = \(train.batchSize)\nlog_every = \(train.logEvery)\neval_every = \(train.evalEvery)\n"
         out += "checkpoint_every = \(train.checkpointEvery)\nkeep_checkpoints = \(train.keepCheckpoints)\nthreads = \(train.threads)\n"
+        let d = diagnostics
+        out += "\n[diagnostics]\ngroups = [\(d.groups.map(q).joined(separator: ", "))]\nevery = \(d.every)\n"
+        out += "at_task_ends = \(d.atTaskEnds)\nprobe_size = \(d.probeSize)\nprobe_file = \(q(d.probeFile))\n"
+        for spec in interventions { out += spec.toml }
         return out
     }
 }

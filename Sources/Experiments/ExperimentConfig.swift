@@ -1,4 +1,5 @@
 import Foundation
+import Interventions
 import Networks
 import Streams
 import Training
@@ -35,6 +36,9 @@ public struct ExperimentConfig: Equatable, Sendable {
     public var optimizer = OptimizerConfig()
     public var loss = LossConfig()
     public var train = TrainConfig()
+    /// Interventions applied in list order (`[[interventions]]`).
+    public var interventions: [InterventionSpec] = []
+    public var diagnostics = DiagnosticsConfig()
 
     public init() {}
 }
@@ -59,9 +63,23 @@ public struct DataConfig: Equatable, Sendable {
     public static let datasets = ["fashion-mnist", "mnist", "cifar10", "cifar100", "mnist1d", "gaussian-clusters", "npy"]
 }
 
+/// Which diagnostic groups run during training, how often, and on what probe batch.
+public struct DiagnosticsConfig: Equatable, Sendable {
+    /// Group names (units, preactivations, parameters, features, probe, hessian, entk,
+    /// interference); empty = no diagnostics.
+    public var groups: [String] = []
+    /// Measure every this many steps (0: only at task ends).
+    public var every = 0
+    public var atTaskEnds = true
+    /// Probe examples: the first `probe_size` training examples of task 1 (with their targets),
+    /// or the inputs of `probe_file` (an .npy array [N, …]).
+    public var probeSize = 256
+    public var probeFile = ""
+}
+
 /// The optimiser and its hyper-parameters (PyTorch names and defaults).
 public struct OptimizerConfig: Equatable, Sendable {
-    /// sgd | adam | adamw.
+    /// sgd | adam | adamw | trac (TRAC around adam) | psgd-kron.
     public var name = "adam"
     public var learningRate = 1e-3
     public var momentum = 0.0
@@ -77,7 +95,7 @@ public struct OptimizerConfig: Equatable, Sendable {
     public var gamma = 0.1
     /// Global gradient-norm clip (0 = off).
     public var clipNorm = 0.0
-    public static let names = ["sgd", "adam", "adamw"]
+    public static let names = ["sgd", "adam", "adamw", "trac", "psgd-kron"]
     public static let schedules = ["constant", "cosine", "step"]
 }
 
@@ -224,6 +242,20 @@ extension ExperimentConfig {
         c.train.keepCheckpoints = try t.int("keep_checkpoints", c.train.keepCheckpoints, min: 1)
         c.train.threads = try t.int("threads", c.train.threads, min: 1)
         try t.finish()
+
+        c.interventions = try root.interventionSpecs()
+
+        let d = try root.table("diagnostics")
+        let groups = try d.stringArray("groups", [])
+        for g in groups where !DiagnosticsConfig.groupNames.contains(g) {
+            throw d.error("groups", "unknown group \"\(g)\" (choose from: \(DiagnosticsConfig.groupNames.joined(separator: ", ")))")
+        }
+        c.diagnostics.groups = groups
+        c.diagnostics.every = try d.int("every", c.diagnostics.every, min: 0)
+        c.diagnostics.atTaskEnds = try d.bool("at_task_ends", c.diagnostics.atTaskEnds)
+        c.diagnostics.probeSize = try d.int("probe_size", c.diagnostics.probeSize, min: 1)
+        c.diagnostics.probeFile = try d.string("probe_file", c.diagnostics.probeFile)
+        try d.finish()
 
         try root.finish()
         return c

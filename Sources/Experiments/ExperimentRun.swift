@@ -1,4 +1,5 @@
 import Foundation
+import Interventions
 import Networks
 import Streams
 import Tensors
@@ -42,8 +43,9 @@ public final class ExperimentRun {
                               "loss.kind \"\(config.loss.kind)\" does not fit the \(stream.name) stream's \(classification ? "class labels" : "regression targets")")
         }
         var rng = RandomGenerator(seed: config.seed)
-        let network = try config.model.build(inputShape: stream.exampleShape,
-                                             outputs: lossKind.outputCount(targetWidth: stream.outputWidth), rng: &rng)
+        let outputs = lossKind.outputCount(targetWidth: stream.outputWidth)
+        let network = try InterventionCatalog.prepare(
+            try config.model.build(inputShape: stream.exampleShape, outputs: outputs, rng: &rng), for: config.interventions)
         var options = TrainerOptions()
         options.batchSize = config.train.batchSize
         options.logEvery = config.train.logEvery
@@ -52,8 +54,14 @@ public final class ExperimentRun {
         options.gradientClip = config.optimizer.clipNorm > 0 ? Float(config.optimizer.clipNorm) : nil
         totalSteps = (0..<stream.taskCount).reduce(0) { $0 + stream.task($1).steps }
         options.schedule = config.optimizer.learningRateSchedule(totalSteps: totalSteps)
-        trainer = Trainer(network: network, optimizer: config.optimizer.make(network.storage), stream: stream, loss: lossKind,
-                          options: options, rng: rng.split())
+        trainer = Trainer(network: network, optimizer: config.optimizer.make(network, seed: config.seed), stream: stream,
+                          loss: lossKind, options: options, rng: rng.split())
+        let model = config.model, shape = stream.exampleShape
+        let diagnostics = try config.diagnostics.makeHook(stream: stream, loss: lossKind) {
+            var fresh = RandomGenerator(seed: config.seed)
+            return try model.build(inputShape: shape, outputs: outputs, rng: &fresh)
+        }
+        trainer.hooks = (diagnostics.map { [$0] } ?? []) + (try InterventionCatalog.make(config.interventions))
         try directory.prepare(resuming: resume)
         if !resume { try config.toml.write(to: directory.configURL, atomically: true, encoding: .utf8) }
     }
@@ -119,10 +127,15 @@ public final class ExperimentRun {
 }
 
 extension OptimizerConfig {
-    /// The optimiser over `storage`.
-    func make(_ storage: ParameterStorage) -> any Optimizer {
-        let lr = Float(learningRate), wd = Float(weightDecay)
+    /// The optimiser over `network`'s parameters.
+    func make(_ network: Network, seed: UInt64) -> any Optimizer {
+        let storage = network.storage, lr = Float(learningRate), wd = Float(weightDecay)
         switch name {
+        case "trac":
+            let base = Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon), weightDecay: wd)
+            return TRAC(base: base, storage: storage)
+        case "psgd-kron":
+            return PSGDKron(storage, parameters: network.parameters, learningRate: lr, momentum: Float(momentum), seed: seed)
         case "sgd":
             return SGD(storage, learningRate: lr, momentum: Float(momentum), nesterov: nesterov, weightDecay: wd)
         case "adamw":

@@ -60,7 +60,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     public var blocksPerStage: Int
 
     /// The accepted activation names.
-    public static let activationNames = ["relu", "leaky_relu", "tanh", "sigmoid", "gelu", "identity", "crelu"]
+    public static let activationNames = ["relu", "leaky_relu", "tanh", "sigmoid", "gelu", "identity", "crelu", "fourier"]
 
     /// The widths used when a config gives none.
     public static func defaultWidths(_ family: Family) -> [Int] {
@@ -94,9 +94,9 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         guard Self.activationNames.contains(activation) else {
             throw ArchitectureError("activation", "unknown '\(activation)' (valid: \(Self.activationNames.joined(separator: ", ")))")
         }
-        if family == .resnet && activation == "crelu" {
-            let valid = Self.activationNames.filter { $0 != "crelu" }.joined(separator: ", ")
-            throw ArchitectureError("activation", "'crelu' is not supported for resnet (valid: \(valid))")
+        if family == .resnet && (activation == "crelu" || activation == "fourier") {
+            let valid = Self.activationNames.filter { $0 != "crelu" && $0 != "fourier" }.joined(separator: ", ")
+            throw ArchitectureError("activation", "'\(activation)' is not supported for resnet (valid: \(valid))")
         }
         let list = "[" + widths.map(String.init).joined(separator: ", ") + "]"
         let needed: (count: Int?, meaning: String) = switch family {
@@ -214,11 +214,14 @@ private struct ArchitectureBuilder {
         }
     }
 
-    /// The activation; crelu doubles the feature axis.
+    /// The activation; crelu and fourier double the feature axis.
     mutating func activate() {
         switch architecture.activation {
         case "crelu":
             layers.append(CReLU())
+            shape[0] *= 2
+        case "fourier":
+            layers.append(FourierActivation())
             shape[0] *= 2
         case "leaky_relu": layers.append(Activation(.leakyReLU()))
         case "tanh": layers.append(Activation(.tanh))

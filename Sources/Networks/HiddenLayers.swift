@@ -17,8 +17,8 @@ public struct HiddenLayer {
 
     /// Number of units.
     public var unitCount: Int { incoming.unitCount }
-    /// 2 for CReLU (each unit feeds two activation channels), else 1.
-    public var activationMultiplier: Int { activation is CReLU ? 2 : 1 }
+    /// 2 for CReLU and Fourier features (each unit feeds two activation channels), else 1.
+    public var activationMultiplier: Int { activation is CReLU || activation is FourierActivation ? 2 : 1 }
     /// Input features of `outgoing` per activation channel (spatial positions after Flatten).
     public var outgoingGroup: Int {
         guard let out = outgoing else { return 1 }
@@ -96,7 +96,7 @@ extension Network {
                 pending = (name, unit, nil)
             } else if layer is LayerNorm || layer is BatchNorm {
                 if pending != nil && pending?.norm == nil { pending?.norm = layer }
-            } else if layer is CReLU || ((layer as? Activation).map { $0.function != .identity } ?? false) {
+            } else if layer is CReLU || layer is FourierActivation || ((layer as? Activation).map { $0.function != .identity } ?? false) {
                 if let p = pending { open = (p.name, p.layer, p.norm, layer) }
                 pending = nil
             } else if !(layer is Flatten || layer is MaxPool2d || layer is AvgPool2d || layer is GlobalAvgPool2d) {

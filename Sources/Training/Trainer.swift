@@ -129,9 +129,8 @@ public final class Trainer {
                 }
             }
             if stop(position) { return }
-            try record(evaluationRecord(event: "task_end"))
             for h in hooks { try h.taskDidFinish(self) }
-            if !pendingMetrics.fields.isEmpty { try record(hookRecord()) }
+            try record(evaluationRecord(event: "task_end"))
             position = StreamPosition(task: position.task + 1, step: 0, globalStep: position.globalStep)
             try safePoint(self)
         }
@@ -171,8 +170,6 @@ public final class Trainer {
         r.set("lr", Double(optimizer.learningRate))
         return withPending(r)
     }
-
-    private func hookRecord() -> MetricsRecord { withPending(header("hooks")) }
 
     private func evaluationRecord(event: String) -> MetricsRecord {
         var r = header(event)

@@ -2,7 +2,7 @@
 ///
 /// The trainer calls, in this order, for every task: `taskWillStart`, then for every step
 /// `gradientsComputed` (after backward, before the optimiser update: gradients may be
-/// modified here) and `stepDidFinish` (after the update), then `taskDidFinish` (after the
+/// modified here) and `stepDidFinish` (after the update), then `taskDidFinish` (before the
 /// task's final evaluation). A hook with state that must survive a resume returns it from
 /// `checkpointState` and takes it back in `restore`.
 public protocol TrainerHook: AnyObject {

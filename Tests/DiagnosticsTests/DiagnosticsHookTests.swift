@@ -62,9 +62,9 @@ import Training
                          "sign_flip_fraction.task_start", "srank.delta0.01", "feature_norm"] {
                 #expect(r[name] != nil, "\(name) missing at \(r["global_step"]!)")
             }
-            let taskEnd = r["event"] == .string("hooks")
+            let taskEnd = r["event"] == .string("task_end")
             #expect((r["probe.loss"] != nil) == taskEnd)
-            #expect(r["event"] == (taskEnd ? .string("hooks") : .string("step")))
+            #expect(r["event"] == (taskEnd ? .string("task_end") : .string("step")))
         }
         // During task 0 the task-start reference is the initial one.
         let first = measured[0]

@@ -44,8 +44,36 @@ import Streams
     }
 
     @Test func architectureErrorsNameTheKey() throws {
-        #expect(throws: ConfigError(file: "c.toml", line: 2, "model.activation: unknown 'relux' (valid: relu, leaky_relu, tanh, sigmoid, gelu, identity, crelu)")) {
+        #expect(throws: ConfigError(file: "c.toml", line: 2, "model.activation: unknown 'relux' (valid: relu, leaky_relu, tanh, sigmoid, gelu, identity, crelu, fourier)")) {
             try ExperimentConfig.parse("[model]\nactivation = \"relux\"\n", file: "c.toml")
         }
+    }
+
+    @Test func interventionsAndDiagnostics() throws {
+        let text = """
+            [diagnostics]
+            groups = ["units", "features"]
+            every = 100
+            [[interventions]]
+            name = "redo"
+            tau = 0.025
+            [[interventions]]
+            name = "shrink-perturb"
+            """
+        let c = try ExperimentConfig.parse(text, file: "c.toml")
+        #expect(c.interventions.map(\.name) == ["redo", "shrink-perturb"])
+        #expect(c.interventions[0].parameters["tau"] == .number(0.025))
+        #expect(c.diagnostics.groups == ["units", "features"] && c.diagnostics.every == 100)
+        #expect(try ExperimentConfig.parse(c.toml, file: "r.toml") == c)
+    }
+
+    @Test func badInterventionsAndGroupsNameTheLine() throws {
+        do {
+            _ = try ExperimentConfig.parse("[[interventions]]\nname = \"redo\"\ntua = 0.1\n", file: "c.toml")
+            Issue.record("accepted an unknown parameter")
+        } catch {
+            #expect("\(error)".hasPrefix("c.toml:2: interventions.name: redo: unknown parameter 'tua'"))
+        }
+        #expect(throws: ConfigError.self) { try ExperimentConfig.parse("[diagnostics]\ngroups = [\"dormancy\"]\n", file: "c.toml") }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct StudyPlanTests {
     @Test func swissCheesePresetPlans() throws {
         let plan = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "quick")
-        #expect(plan.runs.count == 4 * 4 * 2)
+        #expect(plan.runs.count == 4 * 6 * 2)
         #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
         let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
         #expect(run.config.stream.protocolName == .targetOffset && run.config.stream.shiftPerTask == 2)
@@ -13,8 +13,11 @@ import Testing
         #expect(run.config.stream.tasks == 6 && run.config.model.widths == [128, 128] && run.config.seed == 1)
         #expect(run.relativePath == "runs/target-offset/layernorm-l2/seed-1")
         #expect(plan.groupMetrics["random labels"] == "train_accuracy")
+        let redo = plan.runs.first { $0.variant == "ReDo" }!
+        #expect(redo.config.interventions.map(\.name) == ["redo"] && redo.config.interventions[0].parameters["every"] == .number(200))
+        #expect(redo.config.diagnostics.groups == ["units", "preactivations", "parameters", "features"])
         let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
-        #expect(full.runs.count == 4 * 4 * 5 && full.runs[0].config.stream.tasks == 30 && full.runs[0].config.model.widths == [256, 256, 256])
+        #expect(full.runs.count == 4 * 6 * 5 && full.runs[0].config.stream.tasks == 30 && full.runs[0].config.model.widths == [256, 256, 256])
     }
 
     @Test func errorsNameTheStudyAndTheVariant() {

@@ -38,7 +38,7 @@ import Tensors
         case .resnet: [[3, 32, 32]]
         }
         let widths = family == .resnet ? nil : Self.smallWidths(family)   // resnet: the default ResNet-8
-        let activations = family == .resnet ? ["relu"] : ["relu", "crelu"]
+        let activations = family == .resnet ? ["relu"] : ["relu", "crelu", "fourier"]
         for input in inputs {
             for activation in activations {
                 let arch = try Architecture(family: family, widths: widths, activation: activation, norm: norm)
@@ -154,7 +154,7 @@ import Tensors
         var rng = RandomGenerator(seed: 0)
         let cases: [(String?, String)] = [
             (Self.errorText { try Architecture(family: .mlp, activation: "relux") },
-             "activation: unknown 'relux' (valid: relu, leaky_relu, tanh, sigmoid, gelu, identity, crelu)"),
+             "activation: unknown 'relux' (valid: relu, leaky_relu, tanh, sigmoid, gelu, identity, crelu, fourier)"),
             (Self.errorText { try Architecture(family: .mlp, widths: []) },
              "widths: [] has 0 values (mlp needs one or more hidden widths)"),
             (Self.errorText { try Architecture(family: .cnn, widths: [32, 64]) },

@@ -19,6 +19,8 @@ extension StudyPresets {
         batch_size = 64
         log_every = 100
         checkpoint_every = 0
+        [base.diagnostics]
+        groups = ["units", "preactivations", "parameters", "features"]
 
         [scales.quick.stream]
         tasks = 6
@@ -74,6 +76,18 @@ extension StudyPresets {
         label = "L2"
         [variants.config.optimizer]
         weight_decay = 1e-4
+
+        [[variants]]
+        label = "ReDo"
+        [[variants.config.interventions]]
+        name = "redo"
+        tau = 0.1
+        every = 200
+
+        [[variants]]
+        label = "shrink & perturb"
+        [[variants.config.interventions]]
+        name = "shrink-perturb"
 
         [[variants]]
         label = "layernorm + L2"
