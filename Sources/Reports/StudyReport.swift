@@ -118,7 +118,7 @@ public struct StudyReport {
             h += String(format: "<td>%.4f</td><td>[%.4f, %.4f]</td>", c.mean, c.interval.low, c.interval.high)
             h += "<td>\(c.interquartileMean.map { String(format: "%.4f", $0) } ?? "–")</td><td>\(c.seeds)</td><td class=\"\(cls)\">\(c.verdict.rawValue)</td></tr>"
         }
-        h += "</table><p>\(escapeXML(Self.verdictRule))</p>"
+        h += "</table><p>\(escapeXML(Self.verdictRule.replacingOccurrences(of: "*", with: "")))</p>"
         h += "<h2>Last-task results</h2><table id=\"heatmap\"><tr><th>group</th><th>metric</th>" + p.variants.map { "<th>\(escapeXML($0))</th>" }.joined() + "</tr>"
         for row in table() {
             let means = row.cells.map(\.mean).filter(\.isFinite)
