@@ -35,8 +35,7 @@ public final class ReDo: ConfigurableIntervention {
         for layer in trainer.network.hiddenLayers {
             guard let activity = layer.meanAbsoluteActivation() else { continue }
             units += activity.count
-            let scores = dormancyScores(activity)
-            dormant.append((layer, scores.indices.filter { scores[$0] <= tau }))
+            dormant.append((layer, DormancyScores.dormant(activity.map(Double.init), threshold: Double(tau))))
         }
         var indices: [Int] = [], reset = 0
         for (layer, chosen) in dormant where !chosen.isEmpty {

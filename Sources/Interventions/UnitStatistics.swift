@@ -43,10 +43,3 @@ extension HiddenLayer {
         return sums
     }
 }
-
-/// Normalised activity scores s_i = a_i / ((1/H) Σ_k a_k) of the research spec's dormant
-/// ratio (Sokar et al. 2023); a layer whose units are all silent scores 0 everywhere.
-func dormancyScores(_ activity: [Float]) -> [Float] {
-    let mean = activity.reduce(0, +) / Float(max(activity.count, 1))
-    return mean > 0 ? activity.map { $0 / mean } : activity.map { _ in 0 }
-}

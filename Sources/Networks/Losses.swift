@@ -118,11 +118,18 @@ public final class HuberLoss {
 
 /// Index of the largest entry of each row of [N, K] (first on ties).
 public func argmaxRows(_ t: Tensor) -> [Int] {
-    let n = t.shape[0], k = t.shape.trailingCount
-    return (0..<n).map { i in
-        let row = t.data + i * k
+    argmaxRows(UnsafeBufferPointer(start: t.data, count: t.count), width: t.shape.trailingCount)
+}
+
+/// Index of the largest entry of each `width`-long row of `values` (first on ties).
+public func argmaxRows(_ values: [Float], width: Int) -> [Int] {
+    values.withUnsafeBufferPointer { argmaxRows($0, width: width) }
+}
+
+private func argmaxRows(_ values: UnsafeBufferPointer<Float>, width: Int) -> [Int] {
+    stride(from: 0, to: values.count, by: width).map { start in
         var best = 0
-        for c in 1..<k where row[c] > row[best] { best = c }
+        for c in 1..<width where values[start + c] > values[start + best] { best = c }
         return best
     }
 }

@@ -203,11 +203,11 @@ public final class Trainer {
                 let predicted: [Int]
                 if case .distributional = loss.kind {
                     let p = loss.predictions(of: out)
-                    predicted = rowArgmax(p, width: values.shape[1])
+                    predicted = argmaxRows(p, width: values.shape[1])
                 } else {
                     predicted = argmaxRows(out)
                 }
-                let truth = loss.kind.isClassification ? labels : rowArgmax(values.values, width: values.shape[1])
+                let truth = loss.kind.isClassification ? labels : argmaxRows(values.values, width: values.shape[1])
                 correct += zip(predicted, truth).filter { $0 == $1 }.count
             }
             start = end
@@ -220,13 +220,5 @@ public final class Trainer {
         self.position = position
         if !isFinished { task = stream.task(position.task) }
         epochOrder = nil
-    }
-}
-
-func rowArgmax(_ v: [Float], width: Int) -> [Int] {
-    stride(from: 0, to: v.count, by: width).map { start in
-        var best = 0
-        for c in 1..<width where v[start + c] > v[start + best] { best = c }
-        return best
     }
 }

@@ -16,8 +16,8 @@ import Testing
 
     func dormantUnits(_ net: Network, _ x: Tensor, tau: Float) -> [Int] {
         _ = net.forward(x, mode: .evaluation)
-        let scores = dormancyScores(net.hiddenLayers[0].meanAbsoluteActivation()!)
-        return scores.indices.filter { scores[$0] <= tau }
+        let activity = net.hiddenLayers[0].meanAbsoluteActivation()!.map(Double.init)
+        return DormancyScores.dormant(activity, threshold: Double(tau))
     }
 
     /// τ = 0: the dead units are recycled and no dead unit is left; their outgoing weights
