@@ -54,6 +54,11 @@ public final class DiagnosticsHook: TrainerHook {
         }
     }
 
+    /// Notes a reset announced by an intervention (ReDo, continual backprop) at the current step.
+    public func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int]) {
+        noteReset(layer: layer, units: units, globalStep: trainer.position.globalStep)
+    }
+
     public func taskWillStart(_ trainer: Trainer) throws {
         let context = DiagnosticContext(network: trainer.network, probe: probe, computeGradient: false)
         let snapshot = DiagnosticReferences.Snapshot(context)

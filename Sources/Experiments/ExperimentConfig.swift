@@ -61,6 +61,9 @@ public struct DataConfig: Equatable, Sendable {
     public var testInputs = ""
     public var testLabels = ""
     public static let datasets = ["fashion-mnist", "mnist", "cifar10", "cifar100", "mnist1d", "gaussian-clusters", "npy"]
+
+    /// The default dataset (Fashion-MNIST from its Debian location), or `dataset` with defaults.
+    public init(dataset: String = "fashion-mnist") { self.dataset = dataset }
 }
 
 /// Which diagnostic groups run during training, how often, and on what probe batch.

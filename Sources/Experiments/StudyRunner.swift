@@ -81,7 +81,7 @@ public struct StudyRunner {
         }
         let log = directory.appendingPathComponent("configs")
             .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle
         p.standardError = handle

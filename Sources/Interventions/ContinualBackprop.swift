@@ -56,6 +56,7 @@ public final class ContinualBackprop: ConfigurableIntervention {
                 acc -= Float(n)
                 let chosen = mature.sorted { (u[$0], $0) < (u[$1], $1) }.prefix(n).sorted()
                 indices += layer.resetUnits(chosen, rng: &trainer.rng)
+                trainer.announceUnitReset(layer: layer.name, units: Array(chosen))
                 for i in chosen { u[i] = 0; a[i] = 0 }
                 replaced += chosen.count
             }

@@ -10,7 +10,8 @@ import Training
 ///
 /// The batch is the trainer's current one (`trainer.batchInputs`) run forward in evaluation
 /// mode right after the step (BatchNorm uses its running statistics), so no extra data is
-/// drawn. All layers are scored from one forward pass, then reset. Reports
+/// drawn. All layers are scored from one forward pass, then reset, and each reset is
+/// announced to the other hooks (`Trainer.announceUnitReset`). Reports
 /// `redo_dormant_fraction` (before the reset) and `redo_reset_units`.
 public final class ReDo: ConfigurableIntervention {
     public static let info = InterventionInfo(
@@ -40,6 +41,7 @@ public final class ReDo: ConfigurableIntervention {
         var indices: [Int] = [], reset = 0
         for (layer, chosen) in dormant where !chosen.isEmpty {
             indices += layer.resetUnits(chosen, rng: &trainer.rng)
+            trainer.announceUnitReset(layer: layer.name, units: chosen)
             reset += chosen.count
         }
         trainer.optimizer.resetState(indices: indices)

@@ -93,6 +93,12 @@ public final class Trainer {
         task.train.fill(epochOrder!.order[first..<(first + b)], inputs: batchInputs, labels: &batchLabels, values: batchValues)
     }
 
+    /// Tells every hook that `units` of hidden layer `layer` were just re-initialised.
+    public func announceUnitReset(layer: String, units: [Int]) {
+        guard !units.isEmpty else { return }
+        for h in hooks { h.unitsWereReset(self, layer: layer, units: units) }
+    }
+
     /// Zeroes the gradients, runs forward and backward on the current batch and returns the
     /// loss. Hooks may call it again (SAM re-evaluates at a perturbed point).
     @discardableResult

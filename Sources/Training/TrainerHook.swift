@@ -3,8 +3,10 @@
 /// The trainer calls, in this order, for every task: `taskWillStart`, then for every step
 /// `gradientsComputed` (after backward, before the optimiser update: gradients may be
 /// modified here) and `stepDidFinish` (after the update), then `taskDidFinish` (before the
-/// task's final evaluation). A hook with state that must survive a resume returns it from
-/// `checkpointState` and takes it back in `restore`.
+/// task's final evaluation). A hook that re-initialises units announces them with
+/// `Trainer.announceUnitReset`, which calls every hook's `unitsWereReset` (diagnostics use it
+/// to measure how many reset units turn dormant again). A hook with state that must survive a
+/// resume returns it from `checkpointState` and takes it back in `restore`.
 public protocol TrainerHook: AnyObject {
     /// A stable name, used for checkpoint keys.
     var name: String { get }
@@ -12,6 +14,8 @@ public protocol TrainerHook: AnyObject {
     func gradientsComputed(_ trainer: Trainer) throws
     func stepDidFinish(_ trainer: Trainer) throws
     func taskDidFinish(_ trainer: Trainer) throws
+    /// Units `units` of hidden layer `layer` were re-initialised during the current step.
+    func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int])
     /// Named flat vectors to save in checkpoints.
     func checkpointState() -> [String: [Float]]
     /// Restores what `checkpointState` returned.
@@ -23,6 +27,7 @@ extension TrainerHook {
     public func gradientsComputed(_ trainer: Trainer) throws {}
     public func stepDidFinish(_ trainer: Trainer) throws {}
     public func taskDidFinish(_ trainer: Trainer) throws {}
+    public func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int]) {}
     public func checkpointState() -> [String: [Float]] { [:] }
     public func restore(_ state: [String: [Float]]) throws {}
 }

@@ -97,4 +97,23 @@ import Testing
         #expect((0..<4).allSatisfy { out.value[$0 * 4 + 2] == 0 })
         #expect(hook.age["layers.0"] == [6, 6, 0, 6] && hook.utility["layers.0"]![2] == 0)
     }
+
+    /// Every reset is announced to the trainer's other hooks with its layer and units.
+    @Test func resetsAreAnnouncedToOtherHooks() throws {
+        final class Listener: TrainerHook {
+            let name = "listener"
+            var heard: [(step: Int, layer: String, units: [Int])] = []
+            func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int]) {
+                heard.append((trainer.position.globalStep, layer, units))
+            }
+        }
+        let net = networkWithDeadUnits()
+        let t = try Fixture.trainer(net)
+        let listener = Listener()
+        t.hooks = [listener]
+        try t.train(steps: 3)
+        try ReDo.make(["tau": 0, "every": 3]).stepDidFinish(t)
+        #expect(listener.heard.count == 1)
+        #expect(listener.heard.first?.step == 3 && listener.heard.first?.layer == "layers.0" && listener.heard.first?.units == [1, 4, 6])
+    }
 }
