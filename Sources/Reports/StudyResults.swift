@@ -55,4 +55,15 @@ public struct StudyResults: Sendable {
             return i >= 0 && i < r.tasks.count ? r.tasks[i][metric] : nil
         }
     }
+
+    /// Per seed, the mean over layers of the per-layer metrics `prefix.<layer>` at the end of
+    /// task `task` (negative counts from the end); seeds whose record has none are left out.
+    public func layerMean(group: String, variant: String, prefix: String, task: Int) -> [Double] {
+        runs(group: group, variant: variant).compactMap { r in
+            let i = task >= 0 ? task : r.tasks.count + task
+            guard i >= 0 && i < r.tasks.count else { return nil }
+            let layers = r.tasks[i].filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
+            return layers.isEmpty ? nil : layers.reduce(0, +) / Double(layers.count)
+        }
+    }
 }

@@ -33,13 +33,3 @@ enum SwissCheeseClaims {
         return out
     }
 }
-
-/// The claims each built-in study tests, by study name.
-public enum StudyClaims {
-    public static func evaluate(_ results: StudyResults) -> [ClaimResult] {
-        switch results.plan.name {
-        case "swiss-cheese": SwissCheeseClaims.evaluate(results)
-        default: []
-        }
-    }
-}

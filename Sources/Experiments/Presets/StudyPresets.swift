@@ -3,6 +3,8 @@
 public enum StudyPresets {
     public static let all: [(name: String, toml: String)] = [
         ("swiss-cheese", swissCheese),
+        ("mechanisms", mechanisms),
+        ("warm-start", warmStart),
     ]
 
     /// The preset called `name`, if any.

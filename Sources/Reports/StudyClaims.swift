@@ -1,0 +1,11 @@
+/// The claims each built-in study tests, by study name.
+public enum StudyClaims {
+    public static func evaluate(_ results: StudyResults) -> [ClaimResult] {
+        switch results.plan.name {
+        case "swiss-cheese": SwissCheeseClaims.evaluate(results)
+        case "mechanisms": MechanismsClaims.evaluate(results)
+        case "warm-start": WarmStartClaims.evaluate(results)
+        default: []
+        }
+    }
+}
