@@ -31,9 +31,11 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Reports", dependencies: ["Experiments", "Tensors"]),
+        .target(name: "ResultsIndex", dependencies: ["Experiments", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
             "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ResultsIndex",
         ]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors"]),
@@ -43,6 +45,8 @@ let package = Package(
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
+        .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]
