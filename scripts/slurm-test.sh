@@ -6,7 +6,7 @@
 # select/cons_tres, proctrack/linuxproc, no cgroups), starts slurmctld and slurmd, submits a
 # 4-run sweep, waits for it, and checks all 4 run directories and the results index. It stops
 # the daemons it started. Skipped (exit 0, with a message) when not root.
-# Usage: bash scripts/slurm-test.sh        (PLASTICITY=path/to/plasticity to skip the build)
+# Usage: bash scripts/slurm-test.sh   (uses $PLASTICITY or .build/release/plasticity, building it if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $(id -u) -ne 0 ]]; then
@@ -16,10 +16,11 @@ fi
 start=$(date +%s)
 log() { echo "slurm-test: [$(( $(date +%s) - start )) s] $*"; }
 
-plasticity=${PLASTICITY:-}
-if [[ -z $plasticity ]]; then
+# The binary `swift test -c release` left behind, else a fresh release build.
+plasticity=${PLASTICITY:-.build/release/plasticity}
+if [[ ! -x $plasticity ]]; then
     swift build -c release --product plasticity >/dev/null
-    plasticity="$(pwd)/.build/release/plasticity"
+    plasticity=.build/release/plasticity
 fi
 plasticity=$(realpath "$plasticity")
 
