@@ -87,7 +87,7 @@ public final class ExperimentRun {
                     progress: (RunProgress) -> Void = { _ in }) throws -> RunSummary? {
         let keep = resume ? try restoreNewest() : 0
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
-        let events = try EventFileWriter(directory: directory.url)
+        let events = try EventFileWriter(directory: directory.url, resumedAt: resume ? trainer.position.globalStep : nil)
         let start = Date(), startStep = trainer.position.globalStep
         var lastAccuracy: Double?
         var lastReport = Date.distantPast

@@ -41,25 +41,29 @@ struct TensorBoardTests {
         #expect(EventFileWriter.scalars(of: end).map(\.value) == [0.5])
     }
 
-    /// Trains a tiny run, then checks that tensorboard's reader returns exactly the scalars
-    /// of metrics.jsonl: same tags, steps and Float32 values, and the version event first.
-    @Test(.enabled(if: InteropPython.has("tensorboard"), "needs python with tensorboard: run scripts/setup-interop.sh or set PLASTICITY_PYTHON"))
-    func tensorboardReadsEveryScalar() throws {
-        let dir = CLI.temporaryDirectory("tensorboard").appendingPathComponent("run")
+    /// Trains a tiny run — straight through, or stopped at global step 40 and resumed from its
+    /// step-30 checkpoint — then checks that tensorboard's reader returns exactly the scalars of
+    /// metrics.jsonl, once each: same tags, steps and Float32 values, version event first.
+    @Test(.enabled(if: InteropPython.has("tensorboard"), "needs python with tensorboard: run scripts/setup-interop.sh or set PLASTICITY_PYTHON"),
+          arguments: [nil, 40])
+    func tensorboardReadsEveryScalar(stopAt: Int?) throws {
+        let dir = RunDirectory(CLI.temporaryDirectory("tensorboard").appendingPathComponent("run").path)
         let config = try ExperimentConfig.parse(TinyRun.config(seed: 1), file: "tiny.toml")
-        try ExperimentRun(config: config, directory: RunDirectory(dir.path), resume: false).run(resume: false)
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("events.out.tfevents.") }
-        #expect(files.count == 1)
-        let output = try InteropPython.run(script: "read_tfevents.py", [dir.appendingPathComponent(files[0]).path])
+        try ExperimentRun(config: config, directory: dir, resume: false).run(resume: false) { p in stopAt.map { p.globalStep >= $0 } ?? false }
+        if stopAt != nil { try ExperimentRun.resuming(dir).run(resume: true) }
+        let output = try InteropPython.run(script: "read_tfevents.py", [dir.url.path])
         let lines = output.split(separator: "\n")
-        #expect(lines.first == "version brain.Event:2")
+        let files = lines.filter { $0.hasPrefix("file ") }
+        #expect(files.count == (stopAt == nil ? 1 : 2))
+        #expect(files.allSatisfy { $0.split(separator: " ")[3] == "brain.Event:2" })
         var read: [String: Float] = [:]
-        for line in lines.dropFirst() {
+        let scalars = lines.filter { $0.hasPrefix("scalar ") }
+        for line in scalars {
             let f = line.split(separator: " ")
             read["\(f[1])@\(f[2])"] = Float(String(f[3]))!
         }
         var expected: [String: Float] = [:]
-        for line in try String(contentsOf: RunDirectory(dir.path).metricsURL, encoding: .utf8).split(separator: "\n") {
+        for line in try String(contentsOf: dir.metricsURL, encoding: .utf8).split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             let event = object["event"] as! String, step = (object["global_step"] as! NSNumber).intValue
             for (key, value) in object where !["event", "task", "step", "global_step"].contains(key) {
@@ -68,6 +72,7 @@ struct TensorBoardTests {
             }
         }
         #expect(expected.count > 20)
+        #expect(scalars.count == expected.count, "a scalar is missing or repeated")
         #expect(read == expected)
     }
 }

@@ -7,8 +7,9 @@ import Training
 /// The file is a sequence of TFRecords — `uint64 length`, `uint32 masked_crc32c(length)`,
 /// `length` bytes of data, `uint32 masked_crc32c(data)`, all little-endian — each holding one
 /// serialized `tensorflow.Event` protobuf: `wall_time` (1, double), `step` (2, int64) and
-/// either `file_version` (3, "brain.Event:2", the first event) or `summary` (5), a `Summary`
-/// whose repeated `value` (1) entries carry `tag` (1) and `simple_value` (2, float).
+/// either `file_version` (3, "brain.Event:2", the first event), `summary` (5), a `Summary`
+/// whose repeated `value` (1) entries carry `tag` (1) and `simple_value` (2, float), or, after
+/// a resume, `session_log` (7, a `SessionLog` with `status` (1) START = 1).
 /// Every record is written with one `write`, so a killed run leaves at most one torn record,
 /// which TensorBoard's reader stops at.
 ///
@@ -22,8 +23,11 @@ public final class EventFileWriter {
     private let handle: FileHandle
 
     /// Creates a new event file in `directory` (a suffix `.<pid>` avoids a name taken in the
-    /// same second) and writes the `file_version` event.
-    public init(directory: URL, now: Date = Date()) throws {
+    /// same second) and writes the `file_version` event. A session resuming after global step
+    /// `resumedAt` also writes `session_log` (7) `{status: START}` at step `resumedAt + 1`, on
+    /// which TensorBoard drops the earlier sessions' values from that step on (they were
+    /// written after the checkpoint this session restarts from).
+    public init(directory: URL, resumedAt: Int? = nil, now: Date = Date()) throws {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         let name = "events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(host)"
         var candidate = directory.appendingPathComponent(name)
@@ -40,6 +44,15 @@ public final class EventFileWriter {
         event.int(2, 0)
         event.string(3, "brain.Event:2")
         try append(event.bytes)
+        if let step = resumedAt {
+            var start = ProtobufEncoder()
+            start.int(1, 1)
+            var restart = ProtobufEncoder()
+            restart.double(1, now.timeIntervalSince1970)
+            restart.int(2, Int64(step + 1))
+            restart.bytes(7, start.bytes)
+            try append(restart.bytes)
+        }
     }
 
     deinit { try? handle.close() }
