@@ -25,7 +25,8 @@ struct SweepStart: ParsableCommand {
             --backend local runs --jobs processes at a time here, then indexes DIR/index.sqlite.
             --backend slurm writes DIR/slurm/sweep-*.sbatch (one array task per run; DIR must be
             on a file system the compute nodes share) and submits it with sbatch; --jobs then
-            caps the array tasks running at once (0: no cap). Follow it with `plasticity sweep status DIR`.
+            caps the array tasks running at once (default: no cap). Follow it with
+            `plasticity sweep status DIR`.
             Examples:
               plasticity sweep configs/sweep-example.toml --out runs/sweep --jobs 2
               plasticity sweep configs/sweep-example.toml --out /shared/sweep --backend slurm --jobs 16
@@ -34,7 +35,7 @@ struct SweepStart: ParsableCommand {
     @Argument(help: "The sweep file (TOML).") var sweep: String
     @Option(help: "Sweep directory.") var out: String
     @Option(help: "local or slurm.") var backend = "local"
-    @Option(help: "Runs at once (local: processes; slurm: array tasks, 0 = no cap).") var jobs = 2
+    @Option(help: "Runs at once (local: processes, default 2; slurm: array tasks, default 0 = no cap).") var jobs: Int?
     @Flag(help: "slurm: write the batch script but do not submit it.") var noSubmit = false
 
     func validate() throws {
@@ -54,7 +55,7 @@ struct SweepStart: ParsableCommand {
             if backend == "slurm" { return try submit(plan, dir, todo) }
             let start = Date()
             let runs = Dictionary(uniqueKeysWithValues: plan.runs.map { ($0.index, $0) })
-            let failed = try LocalSweepRunner(directory: dir, jobs: jobs, executable: Study.executable).run(todo) { done, total, index, failure in
+            let failed = try LocalSweepRunner(directory: dir, jobs: jobs ?? 2, executable: Study.executable).run(todo) { done, total, index, failure in
                 let eta = Double(total - done) * Date().timeIntervalSince(start) / Double(max(done, 1))
                 let label = runs[index].map { $0.assignments.map { "\($0.key)=\($0.value)" }.joined(separator: " ") } ?? "\(index)"
                 Console.line("[\(done)/\(total)] \(label): \(failure.map { "FAILED: \($0)" } ?? "done") | ETA \(ProgressLine.duration(eta))")
@@ -74,15 +75,15 @@ struct SweepStart: ParsableCommand {
 
     private func submit(_ plan: SweepPlan, _ dir: SweepDirectory, _ todo: [Int]) throws {
         try FileManager.default.createDirectory(at: dir.slurmURL, withIntermediateDirectories: true)
-        let script = SlurmSweep.script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: jobs,
+        let script = SlurmSweep.script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: jobs ?? 0,
                                        settings: plan.slurm, executable: plan.slurm.executable ?? Study.executable.path)
         let url = dir.slurmURL.appendingPathComponent("sweep-\(Int(Date().timeIntervalSince1970)).sbatch")
         try script.write(to: url, atomically: true, encoding: .utf8)
         if noSubmit { Console.line("batch script: \(url.path) (not submitted)"); return }
         let job = try SlurmSweep.submit(url)
-        let jobs = dir.slurmURL.appendingPathComponent("jobs.txt")
-        let previous = (try? String(contentsOf: jobs, encoding: .utf8)) ?? ""
-        try (previous + "\(job)\t\(url.lastPathComponent)\n").write(to: jobs, atomically: true, encoding: .utf8)
+        let jobsFile = dir.slurmURL.appendingPathComponent("jobs.txt")
+        let previous = (try? String(contentsOf: jobsFile, encoding: .utf8)) ?? ""
+        try (previous + "\(job)\t\(url.lastPathComponent)\n").write(to: jobsFile, atomically: true, encoding: .utf8)
         Console.line("submitted Slurm array job \(job) (\(todo.count) tasks): \(url.path)")
         Console.line("follow it with: plasticity sweep status \(dir.url.path)")
     }
