@@ -87,11 +87,13 @@ public final class ExperimentRun {
                     progress: (RunProgress) -> Void = { _ in }) throws -> RunSummary? {
         let keep = resume ? try restoreNewest() : 0
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
+        let events = try EventFileWriter(directory: directory.url, resumedAt: resume ? trainer.position.globalStep : nil)
         let start = Date(), startStep = trainer.position.globalStep
         var lastAccuracy: Double?
         var lastReport = Date.distantPast
         try trainer.run(until: stop, record: { record in
             try metrics.write(record.jsonLine)
+            try events.write(record)
             if record["event"] == .string("task_end") { lastAccuracy = record["train_accuracy"]?.number }
         }, safePoint: { trainer in
             let p = trainer.position

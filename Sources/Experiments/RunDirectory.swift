@@ -1,7 +1,8 @@
 import Foundation
 
 /// The files of one run: `config.toml` (resolved), `metrics.jsonl` (one JSON object per
-/// record), `checkpoints/step-XXXXXXXX.safetensors`, `model.safetensors` (the final network,
+/// record), `checkpoints/step-XXXXXXXX.safetensors`, `events.out.tfevents.*` (the metrics as
+/// TensorBoard scalars, one file per session), `model.safetensors` (the final network,
 /// loadable as a PyTorch state dict) and `summary.json`.
 public struct RunDirectory: Sendable {
     public let url: URL

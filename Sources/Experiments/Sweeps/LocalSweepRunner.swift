@@ -1,0 +1,63 @@
+import Foundation
+
+/// Runs a prepared sweep's runs on this machine as `plasticity run --resume RUNDIR`
+/// processes, `jobs` at a time, recording each attempt in `logs/run-NNNN.{log,started,exit}`
+/// exactly as a Slurm array task does.
+public struct LocalSweepRunner {
+    public let directory: SweepDirectory
+    public let jobs: Int
+    /// The `plasticity` executable to launch.
+    public let executable: URL
+
+    public init(directory: SweepDirectory, jobs: Int, executable: URL) {
+        self.directory = directory
+        self.jobs = Swift.max(jobs, 1)
+        self.executable = executable
+    }
+
+    /// Runs the runs numbered `indices`; `progress` gets (finished so far, total, run index,
+    /// error line or nil) after each. Returns the indices that failed.
+    public func run(_ indices: [Int], progress: (Int, Int, Int, String?) -> Void) throws -> [Int] {
+        let paths = Dictionary(uniqueKeysWithValues: try directory.runs().map { ($0.index, $0.directory) })
+        var pending = indices, active: [(index: Int, process: Process)] = [], failed: [Int] = [], finished = 0
+        while !pending.isEmpty || !active.isEmpty {
+            while active.count < jobs, let index = pending.first {
+                pending.removeFirst()
+                guard let run = paths[index] else { throw ConfigError(file: directory.manifestURL.path, "no run \(index)") }
+                active.append((index, try launch(index, run)))
+            }
+            usleep(20_000)
+            for (i, a) in active.enumerated().reversed() where !a.process.isRunning {
+                active.remove(at: i)
+                let base = directory.logBase(a.index)
+                try "\(a.process.terminationStatus)\n".write(to: base.appendingPathExtension("exit"), atomically: true, encoding: .utf8)
+                var failure: String?
+                if a.process.terminationStatus != 0 {
+                    failed.append(a.index)
+                    failure = try directory.states().first { $0.index == a.index }?.detail
+                }
+                finished += 1
+                progress(finished, indices.count, a.index, failure)
+            }
+        }
+        return failed.sorted()
+    }
+
+    private func launch(_ index: Int, _ run: RunDirectory) throws -> Process {
+        let base = directory.logBase(index), fm = FileManager.default
+        try? fm.removeItem(at: base.appendingPathExtension("exit"))
+        let log = base.appendingPathExtension("log")
+        if !fm.fileExists(atPath: log.path) { fm.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = ["run", "--resume", run.url.path]
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        let marker = "\(ProcessInfo.processInfo.hostName) \(p.processIdentifier)\n"
+        try marker.write(to: base.appendingPathExtension("started"), atomically: true, encoding: .utf8)
+        return p
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import TOMLKit
+
+/// The `[slurm]` table of a sweep file: `partition`, `time` (e.g. "02:00:00"),
+/// `cpus_per_task` (default 1), `mem` (e.g. "4G"), `executable` (the `plasticity` path the
+/// compute nodes run; default this process's) and `sbatch` (extra `#SBATCH` options).
+public struct SlurmSettings: Sendable, Equatable {
+    public var partition: String?
+    public var time: String?
+    public var cpusPerTask = 1
+    public var memory: String?
+    public var executable: String?
+    public var extraOptions: [String] = []
+
+    public init() {}
+
+    init(_ value: TOMLValueConvertible?, file: String) throws {
+        guard let value else { return }
+        guard let t = value.table else { throw ConfigError(file: file, "[slurm] must be a table") }
+        let known = ["partition", "time", "cpus_per_task", "mem", "executable", "sbatch"]
+        if let extra = t.keys.first(where: { !known.contains($0) }) {
+            throw ConfigError(file: file, "slurm.\(extra): unknown key (\(known.joined(separator: ", ")))")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let v = t[key] else { return nil }
+            guard let s = v.string else { throw ConfigError(file: file, "slurm.\(key): expected a string") }
+            return s
+        }
+        partition = try string("partition")
+        time = try string("time")
+        memory = try string("mem")
+        executable = try string("executable")
+        if let c = t["cpus_per_task"] {
+            guard let n = c.int, n >= 1 else { throw ConfigError(file: file, "slurm.cpus_per_task: expected an integer ≥ 1") }
+            cpusPerTask = n
+        }
+        if let s = t["sbatch"] {
+            guard let a = s.array, a.allSatisfy({ $0.string != nil }) else {
+                throw ConfigError(file: file, "slurm.sbatch: expected an array of strings such as [\"--qos=short\"]")
+            }
+            extraOptions = a.compactMap(\.string)
+        }
+    }
+}
+
+/// The Slurm backend: one `sbatch --array` job whose task `i` runs the sweep's run `i` as
+/// `plasticity run --resume RUNDIR` (each run directory was prepared with its config, so a
+/// first attempt and a retry are the same command), with the sweep directory on a file system
+/// that the compute nodes share.
+public enum SlurmSweep {
+    /// The batch script for the runs numbered `indices` (at most `parallel` at a time, 0 = no limit).
+    public static func script(name: String, directory: SweepDirectory, runs: [(index: Int, directory: RunDirectory)],
+                              indices: [Int], parallel: Int, settings: SlurmSettings, executable: String) -> String {
+        var lines = ["#!/bin/bash", "#SBATCH --job-name=plasticity-\(name)",
+                     "#SBATCH --array=\(indices.map(String.init).joined(separator: ","))\(parallel > 0 ? "%\(parallel)" : "")",
+                     "#SBATCH --output=\(directory.slurmURL.path)/slurm-%A_%a.out",
+                     "#SBATCH --cpus-per-task=\(settings.cpusPerTask)"]
+        if let p = settings.partition { lines.append("#SBATCH --partition=\(p)") }
+        if let t = settings.time { lines.append("#SBATCH --time=\(t)") }
+        if let m = settings.memory { lines.append("#SBATCH --mem=\(m)") }
+        lines += settings.extraOptions.map { "#SBATCH \($0)" }
+        lines += [
+            "# Written by `plasticity sweep --backend slurm`; array task i runs the sweep's run i.",
+            "set -u",
+            "runs=(",
+        ]
+        lines += runs.map { "  \(shellQuote($0.directory.url.path))" }
+        lines += [
+            ")",
+            "i=$SLURM_ARRAY_TASK_ID",
+            "log=\(shellQuote(directory.logsURL.path))/$(printf 'run-%04d' \"$i\")",
+            "rm -f \"$log.exit\"",
+            "echo \"slurm ${SLURM_ARRAY_JOB_ID:-}_$i\" > \"$log.started\"",
+            "\(shellQuote(executable)) run --resume \"${runs[$i]}\" >> \"$log.log\" 2>&1",
+            "status=$?",
+            "echo \"$status\" > \"$log.exit\"",
+            "exit \"$status\"",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Submits `script` with `sbatch --parsable` and returns the job id.
+    public static func submit(_ script: URL) throws -> String {
+        let p = Process(), out = Pipe(), err = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sbatch", "--parsable", script.path]
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch { throw ConfigError(file: script.path, "cannot start sbatch: \(error)") }
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let stderr = String(decoding: e, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard p.terminationStatus == 0 else {
+            throw ConfigError(file: script.path, "sbatch failed (status \(p.terminationStatus)): \(stderr.isEmpty ? "is Slurm installed and running?" : stderr)")
+        }
+        return String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
+    }
+
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
