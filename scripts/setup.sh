@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what PlasticityLab needs on Debian: OpenBLAS, LAPACKE, zlib, SQLite, pkg-config,
 # real Fashion-MNIST (dataset-fashion-mnist), and NumPy/SciPy for the interop tests.
+# With --tests it also creates the Python venv of the TensorBoard and PyTorch parity tests
+# (scripts/setup-interop.sh: tensorboard, torch, safetensors from PyPI; about 10 minutes the
+# first time, most of it torch's CUDA dependencies).
 # As root it installs with apt-get/pip; otherwise it prints the exact command to run.
 set -euo pipefail
 
@@ -22,5 +25,8 @@ fi
 if ! python3 -c "import numpy, scipy" 2>/dev/null; then
     echo "setup: installing numpy and scipy for the interop tests"
     python3 -m pip install -q numpy scipy 2>/dev/null || python3 -m pip install -q --break-system-packages numpy scipy
+fi
+if [[ ${1:-} == --tests ]]; then
+    bash "$(dirname "$0")/setup-interop.sh" tensorboard torch
 fi
 echo "setup: ok"

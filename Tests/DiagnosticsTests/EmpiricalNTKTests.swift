@@ -39,6 +39,39 @@ import Tensors
         #expect(net.storage.gradientBuffer.allSatisfy { $0 == 0.5 })
     }
 
+    /// A network mixing factored layers (Linear with bias) and explicit ones (Conv2d,
+    /// LayerNorm affine, bias-free Linear): the Gram equals J Jᵀ of per-example gradients
+    /// materialised one backward pass at a time, in Double.
+    @Test func mixedNetworkMatchesExplicitJacobian() throws {
+        var rng = RandomGenerator(seed: 61)
+        let net = Network(Sequential(
+            Conv2d(2, 3, kernelSize: 3, padding: 1, rng: &rng), Activation(.tanh), Flatten(),
+            Linear(3 * 4 * 4, 8, rng: &rng), LayerNorm(Shape(8)), Activation(.relu), Linear(8, 5, rng: &rng),
+            Activation(.tanh), Linear(5, 3, bias: false, rng: &rng)))
+        CurvatureMath.perturbNormalizations(net, seed: 62)
+        let x = CurvatureMath.normalTensor(Shape(4, 2, 4, 4), seed: 63)
+        let ntk = try EmpiricalNTK(network: net, inputs: x)
+        let rows = 4 * 3, p = net.parameterCount
+        var jacobian = [Double](repeating: 0, count: rows * p)
+        let one = Tensor(shape: Shape(1, 2, 4, 4)), seed = Tensor(shape: Shape(1, 3))
+        for n in 0..<4 {
+            one.data.update(from: x.data + n * 32, count: 32)
+            _ = net.forward(one, mode: .evaluation)
+            for c in 0..<3 {
+                seed.fill(0)
+                seed.data[c] = 1
+                net.zeroGradients()
+                net.backward(seed)
+                for j in 0..<p { jacobian[(n * 3 + c) * p + j] = Double(net.storage.gradients[j]) }
+            }
+        }
+        var full = [Double](repeating: 0, count: rows * rows)
+        for a in 0..<rows {
+            for b in 0..<rows { full[a * rows + b] = (0..<p).reduce(0) { $0 + jacobian[a * p + $1] * jacobian[b * p + $1] } }
+        }
+        #expect(CurvatureMath.relativeError(ntk.fullGram ?? [], full) < 1e-6)
+    }
+
     @Test func spectrumConditionNumberAndTolerance() throws {
         // diag(4, 2, 1, 1e-9, 0): tol = 4·5·1e-7 = 2e-6, so 1e-9 and 0 are below it.
         var g = [Double](repeating: 0, count: 25)
