@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -29,9 +29,10 @@ let package = Package(
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        .target(name: "Reports", dependencies: ["Experiments", "Tensors"]),
+        .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
+        .target(name: "Reports", dependencies: ["Experiments", "Tensors", "Connectivity"]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
-            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports",
+            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
@@ -42,6 +43,7 @@ let package = Package(
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
+        .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

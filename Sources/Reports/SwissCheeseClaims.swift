@@ -39,6 +39,7 @@ public enum StudyClaims {
     public static func evaluate(_ results: StudyResults) -> [ClaimResult] {
         switch results.plan.name {
         case "swiss-cheese": SwissCheeseClaims.evaluate(results)
+        case LayerwiseLMCStudy.name: LayerwiseLMCClaims.evaluate(results)
         default: []
         }
     }

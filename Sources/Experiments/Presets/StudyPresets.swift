@@ -3,6 +3,7 @@
 public enum StudyPresets {
     public static let all: [(name: String, toml: String)] = [
         ("swiss-cheese", swissCheese),
+        ("layerwise-lmc", layerwiseLMC),
     ]
 
     /// The preset called `name`, if any.
