@@ -29,6 +29,12 @@ public struct ConnectivityReport: Sendable, Codable, Equatable {
     public let curves: [InterpolationCurve]
     public var robustness: [RobustnessResult]
 
+    public init(alphas: [Double], curves: [InterpolationCurve], robustness: [RobustnessResult]) {
+        self.alphas = alphas
+        self.curves = curves
+        self.robustness = robustness
+    }
+
     /// The whole-network curve.
     public var whole: InterpolationCurve? { curves.first { $0.kind == .whole } }
     /// The single-layer curves.

@@ -37,6 +37,18 @@ public struct InterpolationCurve: Sendable, Codable, Equatable {
     public let train: PathMetrics
     public let test: PathMetrics?
 
+    public init(group: String, kind: Kind, others: Endpoint, parameterCount: Int, distance: Double, alphas: [Double],
+                train: PathMetrics, test: PathMetrics?) {
+        self.group = group
+        self.kind = kind
+        self.others = others
+        self.parameterCount = parameterCount
+        self.distance = distance
+        self.alphas = alphas
+        self.train = train
+        self.test = test
+    }
+
     /// `group` for the whole network, `group (others at A)` otherwise.
     public var label: String { kind == .whole ? group : "\(group) (others at \(others.rawValue))" }
 }
