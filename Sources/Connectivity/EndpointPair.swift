@@ -26,6 +26,8 @@ public final class EndpointPair {
     public let a: [Float], b: [Float]
     /// Buffer values (BatchNorm running statistics) of A and B, aligned with `network.buffers`.
     let buffersA: [[Float]], buffersB: [[Float]]
+    /// Each parameter's range in the flat buffer, by name.
+    private let offsets: [String: Range<Int>]
 
     /// Loads A and B from state-dict entries into `network`'s layout. Every name and shape
     /// must match the network (a missing, unexpected or misshapen key is an error naming
@@ -33,6 +35,12 @@ public final class EndpointPair {
     public init(network: Network, a entriesA: [StateEntry], b entriesB: [StateEntry],
                 sourceA: String = "A", sourceB: String = "B") throws {
         self.network = network
+        var offsets: [String: Range<Int>] = [:], offset = 0
+        for (name, p) in network.parameters {
+            offsets[name] = offset..<(offset + p.count)
+            offset += p.count
+        }
+        self.offsets = offsets
         func capture(_ entries: [StateEntry], _ source: String) throws -> ([Float], [[Float]]) {
             do { try network.load(entries, strict: true) } catch let e as StateDictError {
                 throw ConnectivityError("\(source): \(e.description)")
@@ -65,11 +73,6 @@ public final class EndpointPair {
 
     /// The contiguous index ranges of `group` in the flat parameter buffer.
     public func ranges(of group: ParameterGroup) throws -> [Range<Int>] {
-        var offsets: [String: Range<Int>] = [:], offset = 0
-        for (name, p) in network.parameters {
-            offsets[name] = offset..<(offset + p.count)
-            offset += p.count
-        }
         var out: [Range<Int>] = []
         for name in group.parameterNames {
             guard let r = offsets[name] else { throw ConnectivityError("group '\(group.name)': no parameter named '\(name)'") }

@@ -62,7 +62,9 @@ public struct EvaluationSet: Sendable {
         x.resize(to: Shape([end - start] + exampleShape.dimensions))
         inputs.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress! + start * d, count: (end - start) * d) }
         switch targets {
-        case .classes(let l, _): labels = Array(l[start..<end])
+        case .classes(let l, _):
+            labels.removeAll(keepingCapacity: true)
+            labels.append(contentsOf: l[start..<end])
         case .values(let v, let w):
             values.resize(to: Shape(end - start, w))
             v.withUnsafeBufferPointer { values.data.update(from: $0.baseAddress! + start * w, count: (end - start) * w) }
