@@ -25,6 +25,16 @@ public enum Barrier {
         return (best, at)
     }
 
+    /// The paper's layer-wise averaging barrier (Adilova et al. 2024, layer-wise heatmaps):
+    /// `L(θ(α*)) − ((1−α*)·L(θ_A) + α*·L(θ_B))` at the grid point α* nearest ½, against the
+    /// whole network's endpoint losses `endpoints` rather than the path's own. For a single
+    /// layer it asks whether averaging that layer alone costs more than the chord of A and B.
+    public static func midpoint(alphas: [Double], values: [Double], endpoints: (a: Double, b: Double)) -> Double {
+        precondition(alphas.count == values.count && !values.isEmpty, "Barrier: \(alphas.count) alphas for \(values.count) values")
+        let i = alphas.indices.min { abs(alphas[$0] - 0.5) < abs(alphas[$1] - 0.5) }!
+        return values[i] - (endpoints.a + alphas[i] * (endpoints.b - endpoints.a))
+    }
+
     /// The accuracy barrier (a drop below the chord is positive) and where it is attained.
     public static func accuracy(alphas: [Double], values: [Double]) -> (value: Double, alpha: Double) {
         loss(alphas: alphas, values: values.map { -$0 })

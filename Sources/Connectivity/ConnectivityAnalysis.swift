@@ -73,23 +73,26 @@ public final class ConnectivityAnalysis {
     /// holds θ_A afterwards.
     public func run(custom: [ParameterGroup] = []) throws -> ConnectivityReport {
         let net = pair.network
-        var curves = [try curve(ParameterGroup.all(net), kind: .whole, others: .a)]
+        let whole = try curve(ParameterGroup.all(net), kind: .whole, others: .a)
+        var curves = [whole]
         for layer in ParameterGroup.layers(net) {
-            for o in options.others { curves.append(try curve(layer, kind: .layer, others: o)) }
+            for o in options.others { curves.append(try curve(layer, kind: .layer, others: o, reference: whole)) }
         }
         if options.cumulative {
-            for g in ParameterGroup.firstLayers(net) { curves.append(try curve(g, kind: .first, others: .a)) }
-            for g in ParameterGroup.lastLayers(net) { curves.append(try curve(g, kind: .last, others: .a)) }
+            for g in ParameterGroup.firstLayers(net) { curves.append(try curve(g, kind: .first, others: .a, reference: whole)) }
+            for g in ParameterGroup.lastLayers(net) { curves.append(try curve(g, kind: .last, others: .a, reference: whole)) }
         }
         for g in custom {
-            for o in options.others { curves.append(try curve(g, kind: .custom, others: o)) }
+            for o in options.others { curves.append(try curve(g, kind: .custom, others: o, reference: whole)) }
         }
         pair.load(.a)
         return ConnectivityReport(alphas: options.alphas, curves: curves, robustness: [])
     }
 
-    /// One path: `group` interpolated, everything else at `others`.
-    public func curve(_ group: ParameterGroup, kind: InterpolationCurve.Kind, others: Endpoint) throws -> InterpolationCurve {
+    /// One path: `group` interpolated, everything else at `others`; `reference` (the whole
+    /// network's curve) supplies L(θ_A) and L(θ_B) for the midpoint barrier.
+    public func curve(_ group: ParameterGroup, kind: InterpolationCurve.Kind, others: Endpoint,
+                      reference: InterpolationCurve? = nil) throws -> InterpolationCurve {
         var trainLoss: [Double] = [], trainAcc: [Double] = [], testLoss: [Double] = [], testAcc: [Double] = []
         for alpha in options.alphas {
             try pair.interpolate(group, alpha: Float(alpha), others: others)
@@ -107,8 +110,9 @@ public final class ConnectivityAnalysis {
         return InterpolationCurve(
             group: group.name, kind: kind, others: others,
             parameterCount: try pair.ranges(of: group).reduce(0) { $0 + $1.count }, distance: try pair.distance(group), alphas: a,
-            train: PathMetrics(alphas: a, loss: trainLoss, accuracy: trainAcc.isEmpty ? nil : trainAcc),
-            test: test == nil ? nil : PathMetrics(alphas: a, loss: testLoss, accuracy: testAcc.isEmpty ? nil : testAcc))
+            train: PathMetrics(alphas: a, loss: trainLoss, accuracy: trainAcc.isEmpty ? nil : trainAcc, reference: reference?.train),
+            test: test == nil ? nil : PathMetrics(alphas: a, loss: testLoss, accuracy: testAcc.isEmpty ? nil : testAcc,
+                                                  reference: reference?.test))
     }
 
     /// Recomputes BatchNorm statistics for the parameters now in the network, if asked to.

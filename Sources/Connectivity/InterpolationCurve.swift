@@ -8,12 +8,18 @@ public struct PathMetrics: Sendable, Codable, Equatable {
     public let lossBarrier: Double
     /// `Barrier.accuracy` of `accuracy` (a drop is positive).
     public let accuracyBarrier: Double?
+    /// `Barrier.midpoint` of `loss` against the whole network's endpoint losses L(θ_A), L(θ_B).
+    public let midpointBarrier: Double
 
-    public init(alphas: [Double], loss: [Double], accuracy: [Double]?) {
+    /// Metrics of one path; `reference` is the whole-network path on the same data (nil for
+    /// the whole-network path itself), whose endpoints anchor `midpointBarrier`.
+    public init(alphas: [Double], loss: [Double], accuracy: [Double]?, reference: PathMetrics? = nil) {
         self.loss = loss
         self.accuracy = accuracy
         lossBarrier = Barrier.loss(alphas: alphas, values: loss).value
         accuracyBarrier = accuracy.map { Barrier.accuracy(alphas: alphas, values: $0).value }
+        let ends = reference?.loss ?? loss
+        midpointBarrier = Barrier.midpoint(alphas: alphas, values: loss, endpoints: (ends[0], ends[ends.count - 1]))
     }
 }
 

@@ -154,10 +154,10 @@ enum LMCTable {
         let width = max(24, (report.curves.map(\.label.count).max() ?? 0) + 2)
         func cell(_ v: Double?) -> String { (v.map { String(format: "%.4f", $0) } ?? "-").padding(toLength: 14, withPad: " ", startingAt: 0) }
         var lines = ["path".padding(toLength: width, withPad: " ", startingAt: 0)
-            + ["train loss B", "train acc B", "test loss B", "test acc B", "‖A−B‖"].map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()]
+            + ["train loss B", "train acc B", "train mid B", "test loss B", "test acc B", "‖A−B‖"].map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()]
         for c in report.curves {
             lines.append(c.label.padding(toLength: width, withPad: " ", startingAt: 0) + cell(c.train.lossBarrier) + cell(c.train.accuracyBarrier)
-                         + cell(c.test?.lossBarrier) + cell(c.test?.accuracyBarrier) + cell(c.distance))
+                         + cell(c.train.midpointBarrier) + cell(c.test?.lossBarrier) + cell(c.test?.accuracyBarrier) + cell(c.distance))
         }
         if !report.robustness.isEmpty {
             lines.append("")

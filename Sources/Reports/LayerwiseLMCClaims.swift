@@ -9,7 +9,10 @@ import Experiments
 /// 3. single-layer barriers are near zero: their mean is under 10 % of the whole network's,
 ///    0.1·B_whole − mean_l B_l > 0;
 /// 4. the barrier needs several layers: the onset k* (the smallest k whose `first k` barrier
-///    reaches half of B_whole; k = L is the whole network) is above 1, k* − 1 > 0.
+///    reaches half of B_whole; k = L is the whole network) is above 1, k* − 1 > 0;
+/// 5. averaging one layer costs less than averaging all of them, measured as the paper's
+///    heatmaps do against L(θ_A) and L(θ_B) at α = ½ (`midpointBarrier`):
+///    M_whole − max_l M_l > 0.
 enum LayerwiseLMCClaims {
     static let citation = "Adilova et al. 2024, Layer-wise Linear Mode Connectivity (ICLR)"
 
@@ -39,6 +42,11 @@ enum LayerwiseLMCClaims {
                 claim: "The barrier appears only when several layers are interpolated together (\(kind)).",
                 citation: "\(citation), Fig. 3", effect: "onset k* − 1, k* = fewest first layers with half the whole barrier",
                 perSeed: reports.map { onset($0) - 1 }, seed: seed + 3))
+            let midpoints = reports.map { r in (r.whole?.train.midpointBarrier ?? 0) - (r.layers.map(\.train.midpointBarrier).max() ?? 0) }
+            out.append(ClaimResult(
+                claim: "Averaging any single layer costs less than averaging the whole network, against the chord of θ_A and θ_B (\(kind)).",
+                citation: "\(citation), Fig. 2", effect: "whole − largest single-layer loss at α = ½ above the A–B chord",
+                perSeed: midpoints, seed: seed + 4))
         }
         return out
     }

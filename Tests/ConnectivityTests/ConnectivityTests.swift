@@ -40,6 +40,9 @@ private func trainedLikeState(seed: UInt64) -> [StateEntry] {
         let acc = Barrier.accuracy(alphas: alphas, values: [0.9, 0.6, 0.7, 0.8, 0.8])
         #expect(abs(acc.value - 0.275) < 1e-12)
         #expect(acc.alpha == 0.25)
+        // Midpoint against other endpoints (L_A = 2, L_B = 4): 3 − (2 + 0.5·2) = 0.
+        #expect(Barrier.midpoint(alphas: alphas, values: [1, 2.5, 3, 2, 3], endpoints: (2, 4)) == 0)
+        #expect(abs(Barrier.midpoint(alphas: [0, 0.4, 0.7, 1], values: [0, 5, 1, 0], endpoints: (1, 2)) - (5 - 1.4)) < 1e-12)
         // A convex curve lies below its chord: the barrier is the endpoint's 0.
         #expect(Barrier.loss(alphas: alphas, values: alphas.map { ($0 - 0.5) * ($0 - 0.5) }).value == 0)
     }
@@ -62,6 +65,7 @@ private func trainedLikeState(seed: UInt64) -> [StateEntry] {
             #expect(c.train.lossBarrier == 0, "\(c.label)")
             #expect(c.train.accuracyBarrier == 0, "\(c.label)")
             #expect(c.test?.lossBarrier == 0, "\(c.label)")
+            #expect(c.train.midpointBarrier == 0, "\(c.label)")
             #expect(Set(c.train.loss).count == 1, "\(c.label): the loss must not move along the path")
         }
     }
@@ -127,6 +131,10 @@ private func trainedLikeState(seed: UInt64) -> [StateEntry] {
         // The midpoint sits strictly below the chord: the paths really move.
         let whole = try #require(report.whole)
         #expect(whole.train.loss[10] < (whole.train.loss[0] + whole.train.loss[20]) / 2 - 1e-3)
+        // Midpoint barriers of partial paths are measured against the whole path's endpoints.
+        let layerPath = report.curves[1]
+        let chord = whole.train.loss[0] + 0.5 * (whole.train.loss[20] - whole.train.loss[0])
+        #expect(layerPath.train.midpointBarrier == layerPath.train.loss[10] - chord)
     }
 
     @Test func wholeCurveEndsAtTheEndpointLosses() throws {

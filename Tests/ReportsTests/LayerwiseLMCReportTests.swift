@@ -69,7 +69,7 @@ import Tensors
         #expect(pairs[1].report.curves == direct.curves)
 
         let claims = StudyClaims.evaluate(results)
-        #expect(claims.count == 8)
+        #expect(claims.count == 10)
         let wholes = pairs.prefix(3).map { $0.report.whole!.train.lossBarrier }
         #expect(abs(claims[0].mean - wholes.reduce(0, +) / 3) < 1e-12)
         let onsets = pairs.prefix(3).map { LayerwiseLMCClaims.onset($0.report) - 1 }
