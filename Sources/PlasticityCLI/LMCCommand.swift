@@ -14,7 +14,8 @@ struct LMCCommand: ParsableCommand {
             Interpolates θ(α) = (1−α)θ_A + αθ_B on a grid of α for the whole network, each
             layer alone (the other layers kept at A, and at B), the first k and last k layers,
             and any --group, and measures loss and accuracy on the training and test data.
-            A barrier is max over α of L(θ(α)) minus the chord between the path's endpoints
+            A barrier is max over α of L(θ(α)) minus the chord between the path's endpoints;
+            the midpoint barrier ("mid") is L(θ(½)) minus the mean of L(θ_A) and L(θ_B)
             (Adilova et al. 2024, Layer-wise Linear Mode Connectivity, ICLR). BatchNorm
             statistics are recomputed on the training data at every point unless
             --no-recompute-bn.
