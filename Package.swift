@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity", "ResultsIndex"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -30,10 +30,11 @@ let package = Package(
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        .target(name: "Reports", dependencies: ["Experiments", "Tensors"]),
+        .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
+        .target(name: "Reports", dependencies: ["Experiments", "Tensors", "Connectivity"]),
         .target(name: "ResultsIndex", dependencies: ["Experiments", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
-            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports",
+            "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "ResultsIndex",
         ]),
@@ -44,7 +45,8 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors", "Connectivity", "Networks"]),
+        .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],

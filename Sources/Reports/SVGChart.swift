@@ -35,7 +35,7 @@ public struct LineChart: Sendable {
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
         if x1 == x0 { x1 = x0 + 1 }
         if y1 == y0 { y0 -= 0.5; y1 += 0.5 }
-        let yTicks = niceTicks(y0, y1), xTicks = niceTicks(x0, x1, count: 6).filter { $0 == $0.rounded() }
+        let yTicks = niceTicks(y0, y1), xTicks = niceTicks(x0, x1, count: 6).filter { $0 == $0.rounded() || x1 - x0 < 5 }
         y0 = Swift.min(y0, yTicks.first ?? y0); y1 = Swift.max(y1, yTicks.last ?? y1)
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotH }

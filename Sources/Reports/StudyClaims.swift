@@ -5,6 +5,7 @@ public enum StudyClaims {
         case "swiss-cheese": SwissCheeseClaims.evaluate(results)
         case "mechanisms": MechanismsClaims.evaluate(results)
         case "warm-start": WarmStartClaims.evaluate(results)
+        case LayerwiseLMCStudy.name: LayerwiseLMCClaims.evaluate(results)
         default: []
         }
     }

@@ -43,7 +43,15 @@ public struct StudyReport {
                                       yLabel: m, series: series)))
             }
         }
+        if plan.name == LayerwiseLMCStudy.name { out += LayerwiseLMCClaims.charts(results) }
         return out
+    }
+
+    /// The plan's groups, then any other group a chart belongs to, in order.
+    func chartGroups(_ charts: [(file: String, group: String, chart: LineChart)]) -> [String] {
+        var groups = results.plan.groups
+        for c in charts where !groups.contains(c.group) { groups.append(c.group) }
+        return groups
     }
 
     /// Mean (± standard error) of each group × variant at the last task, the heat-map cells.
@@ -133,7 +141,7 @@ public struct StudyReport {
             h += "</tr>"
         }
         h += "</table><p>Cells: mean ± standard error across seeds of the group's metric at the end of the last task; green is best in its row, red worst.</p>"
-        for group in p.groups {
+        for group in chartGroups(charts) {
             h += "<h2>\(escapeXML(group))</h2><div class=\"charts\">"
             for c in charts where c.group == group { h += "<figure>\(c.chart.svg())</figure>" }
             h += "</div>"
@@ -154,7 +162,7 @@ public struct StudyReport {
         for row in table() {
             m += "| \(row.group) | \(row.metric) | " + row.cells.map { String(format: "%.4f ± %.4f", $0.mean, $0.se) }.joined(separator: " | ") + " |\n"
         }
-        for group in p.groups {
+        for group in chartGroups(charts) {
             m += "\n## \(group)\n\n"
             for c in charts where c.group == group { m += "![\(c.chart.title)](charts/\(c.file))\n" }
         }

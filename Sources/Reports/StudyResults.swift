@@ -13,6 +13,8 @@ public struct StudyResults: Sendable {
     }
 
     public let plan: StudyPlan
+    /// The study directory the runs were read from.
+    public let directory: URL
     public let runs: [Run]
     /// Planned runs without results (not finished or failed).
     public let missing: [String]
@@ -20,6 +22,7 @@ public struct StudyResults: Sendable {
     /// Loads every planned run of `plan` found under `directory`.
     public init(plan: StudyPlan, directory: URL) throws {
         self.plan = plan
+        self.directory = directory
         var runs: [Run] = [], missing: [String] = []
         for planned in plan.runs {
             let dir = RunDirectory(directory.appendingPathComponent(planned.relativePath).path)

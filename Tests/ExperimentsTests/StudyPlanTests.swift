@@ -20,6 +20,21 @@ import Testing
         #expect(full.runs.count == 4 * 6 * 5 && full.runs[0].config.stream.tasks == 30 && full.runs[0].config.model.widths == [256, 256, 256])
     }
 
+    @Test func layerwiseLMCPresetPairsSeedsAcrossDataDraws() throws {
+        let plan = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "quick")
+        #expect(plan.groups == ["data A", "data B"] && plan.seeds == 3 && plan.runs.count == 6)
+        for seed in 0..<3 {
+            let a = plan.runs.first { $0.group == "data A" && $0.seed == seed }!.config
+            let b = plan.runs.first { $0.group == "data B" && $0.seed == seed }!.config
+            // Same initialisation and batch order (both follow `seed`), different data draws.
+            #expect(a.seed == UInt64(seed) && b.seed == UInt64(seed) && a.model == b.model && a.optimizer == b.optimizer)
+            #expect(a.data.seed == 0 && b.data.seed == 2 && a.data.dataset == "mnist1d")
+            #expect(a.stream.protocolName == .warmStart && a.stream.fraction == 1 && a.stream.stepsPerTask == 1000)
+        }
+        let full = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "full")
+        #expect(full.runs[0].config.model.widths == [256, 256, 256, 256] && full.runs[0].config.stream.stepsPerTask == 5000)
+    }
+
     @Test func errorsNameTheStudyAndTheVariant() {
         let bad = StudyPresets.named("swiss-cheese")!.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
         #expect(throws: ConfigError.self) { try StudyPlan(text: bad, file: "s.toml", scale: "quick") }

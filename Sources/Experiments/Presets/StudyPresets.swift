@@ -5,6 +5,7 @@ public enum StudyPresets {
         ("swiss-cheese", swissCheese),
         ("mechanisms", mechanisms),
         ("warm-start", warmStart),
+        ("layerwise-lmc", layerwiseLMC),
     ]
 
     /// The preset called `name`, if any.
