@@ -30,7 +30,7 @@ log="$scratch/$target.log"
 leaks=1
 [ "$target" = config ] && leaks=0
 status=0
-"$binary" "$target" -detect_leaks=$leaks -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+ASAN_OPTIONS=detect_leaks=$leaks "$binary" "$target" -detect_leaks=$leaks -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
   -max_len=65536 -print_final_stats=1 -artifact_prefix="$scratch/artifacts/$target-" "$@" \
   "$scratch/corpus/$target" "Fuzz/corpus/$target" > "$log" 2>&1 < /dev/null || status=$?
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

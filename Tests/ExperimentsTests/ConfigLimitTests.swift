@@ -39,5 +39,8 @@ import Testing
         #expect(error("[\n") == "c.toml:1: " + message)
         #expect(error("[[ @x]]\n") == "c.toml:1: " + message)
         #expect(error("[ \"quoted\" ]\n")?.contains("unknown key") == true)
+        #expect(error("[model]\nwidths = [16, }}}8]\n") == "c.toml:2: invalid TOML: '}' does not close a '{'")
+        // Braces in strings, multi-line strings and comments are not counted.
+        #expect(error("name = \"}\" # }\nx = '''\n}\n'''\n[model]\nwidths = [\n  16, # }\n]\n")?.hasPrefix("c.toml:2: x: unknown key") == true)
     }
 }
