@@ -12,6 +12,12 @@ public struct IDXArray: Equatable {
         try parse(try CompressedFile.read(path), path: path)
     }
 
+    /// Validates the in-memory contents of an IDX file, inflating them first if they are
+    /// gzip-compressed; `path` is used in error messages.
+    public static func parse(file bytes: [UInt8], path: String) throws -> IDXArray {
+        try parse(try CompressedFile.inflateIfGzip(bytes, path: path), path: path)
+    }
+
     /// Validates an in-memory IDX file; `path` is used in error messages.
     public static func parse(_ bytes: [UInt8], path: String) throws -> IDXArray {
         guard bytes.count >= 4 else { throw DataError(path, "too short for an IDX header (\(bytes.count) bytes)") }
@@ -25,13 +31,19 @@ public struct IDXArray: Equatable {
         guard bytes.count >= headerSize else { throw DataError(path, "truncated IDX header") }
         var dims: [Int] = []
         var expected: UInt64 = 1
+        var overflow = false
         for d in 0..<rank {
             let o = 4 + 4 * d
             let v = UInt64(bytes[o]) << 24 | UInt64(bytes[o + 1]) << 16 | UInt64(bytes[o + 2]) << 8 | UInt64(bytes[o + 3])
             dims.append(Int(v))
-            expected *= v
+            let (product, overflowed) = expected.multipliedReportingOverflow(by: v)
+            expected = product
+            overflow = overflow || overflowed
         }
         let available = UInt64(bytes.count - headerSize)
+        guard !overflow || dims.contains(0) else {
+            throw DataError(path, "truncated: header promises more than 2^64 values \(dims), file holds \(available)")
+        }
         guard available >= expected else {
             throw DataError(path, "truncated: header promises \(expected) values \(dims), file holds \(available)")
         }

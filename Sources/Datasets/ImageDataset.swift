@@ -63,6 +63,9 @@ public enum MNISTStyle {
         let labelsPath = try locate(directory, "\(split)-labels-idx1-ubyte")
         let labels = try IDXArray.read(labelsPath)
         guard images.dimensions.count == 3 else { throw DataError(directory, "\(split) images are not [N, H, W]") }
+        guard !images.dimensions.contains(0) else {
+            throw DataError(directory, "\(split) images of shape \(images.dimensions) hold no pixels")
+        }
         guard labels.dimensions == [images.dimensions[0]] else {
             throw DataError(labelsPath, "\(labels.dimensions) labels for \(images.dimensions[0]) images")
         }

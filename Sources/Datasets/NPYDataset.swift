@@ -22,6 +22,7 @@ public enum NPYDataset {
             let most = Shape.maximumRank - 1
             throw DataError(inputsPath, "inputs of rank \(inputs.shape.count): examples may have at most \(most) dimensions")
         }
+        guard !inputs.shape.contains(0) else { throw DataError(inputsPath, "inputs of shape \(inputs.shape) hold no values") }
         guard labels.shape == [n] else {
             throw DataError(labelsPath, "labels of shape \(labels.shape) do not match \(n) inputs (expected [\(n)])")
         }

@@ -32,17 +32,35 @@ public struct Checkpoint {
         try SafetensorsFile(stateDict: entries, metadata: metadata).write(to: url)
     }
 
+    /// Reads `url` and checks that it is a readable PlasticityLab checkpoint, without
+    /// touching any trainer (so a damaged file can be skipped for an older one).
+    public static func read(_ url: URL) throws -> SafetensorsFile {
+        let file = try SafetensorsFile.read(contentsOf: url)
+        guard file.metadata["format"] == format else {
+            throw ConfigError(file: url.path, "not a PlasticityLab checkpoint (format \(file.metadata["format"] ?? "missing"))")
+        }
+        return file
+    }
+
     /// Restores the trainer from `url`; returns the `metrics.jsonl` length to truncate to.
     public static func restore(_ trainer: Trainer, from url: URL) throws -> UInt64 {
-        let file = try SafetensorsFile.read(contentsOf: url)
+        try restore(trainer, from: try read(url), url: url)
+    }
+
+    /// Restores the trainer from `file`, read from `url` by `read`.
+    static func restore(_ trainer: Trainer, from file: SafetensorsFile, url: URL) throws -> UInt64 {
         func meta<T: LosslessStringConvertible>(_ key: String) throws -> T {
             guard let s = file.metadata[key], let v = T(s) else {
                 throw ConfigError(file: url.path, "checkpoint metadata '\(key)' is missing or malformed")
             }
             return v
         }
-        guard file.metadata["format"] == format else {
-            throw ConfigError(file: url.path, "not a PlasticityLab checkpoint (format \(file.metadata["format"] ?? "missing"))")
+        let position = StreamPosition(task: try meta("task"), step: try meta("step"), globalStep: try meta("global_step"))
+        let tasks = trainer.stream.taskCount
+        let stepsInTask = position.task < tasks && position.task >= 0 ? trainer.stream.task(position.task).steps : 0
+        guard position.task >= 0, position.task <= tasks, position.step >= 0, position.step <= stepsInTask,
+              position.globalStep >= position.step else {
+            throw ConfigError(file: url.path, "checkpoint position (task \(position.task), step \(position.step), global step \(position.globalStep)) does not fit this run's \(tasks)-task stream")
         }
         let threads: Int = try meta("blas_threads")
         if threads != BLAS.threads {
@@ -65,7 +83,7 @@ public struct Checkpoint {
         }
         trainer.rng = RandomGenerator(state: try meta("rng_state"), increment: try meta("rng_increment"))
         trainer.taskLossSum = try meta("task_loss_sum")
-        trainer.restore(position: StreamPosition(task: try meta("task"), step: try meta("step"), globalStep: try meta("global_step")))
+        trainer.restore(position: position)
         return try meta("metrics_bytes")
     }
 }

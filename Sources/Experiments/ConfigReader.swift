@@ -14,6 +14,7 @@ final class ConfigReader {
     /// Parses TOML `text` from `file`.
     convenience init(text: String, file: String) throws {
         let table: TOMLTable
+        try TOMLPrecheck.check(text, file: file)
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
@@ -54,17 +55,22 @@ final class ConfigReader {
 
     func has(_ name: String) -> Bool { table[name] != nil }
 
-    func int(_ name: String, _ fallback: Int, min: Int? = nil) throws -> Int {
+    /// An integer in `min…max` (sizes get an upper bound so that a typo cannot ask for an
+    /// allocation the machine cannot make or a step count that overflows).
+    func int(_ name: String, _ fallback: Int, min: Int? = nil, max: Int? = nil) throws -> Int {
         guard let v = value(name) else { return fallback }
         guard v.type == .int, let i = v.int else { throw error(name, "expected an integer, got \(describe(v))") }
         if let m = min, i < m { throw error(name, "must be ≥ \(m), got \(i)") }
+        if let m = max, i > m { throw error(name, "must be ≤ \(m), got \(i)") }
         return i
     }
 
+    /// A finite number (TOML's `inf` and `nan` are refused).
     func double(_ name: String, _ fallback: Double) throws -> Double {
         guard let v = value(name) else { return fallback }
         if v.type == .int, let i = v.int { return Double(i) }
         guard v.type == .double, let d = v.double else { throw error(name, "expected a number, got \(describe(v))") }
+        guard d.isFinite else { throw error(name, "must be a finite number, got \(d)") }
         return d
     }
 

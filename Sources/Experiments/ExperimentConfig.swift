@@ -162,14 +162,17 @@ extension ExperimentConfig {
         let data = try root.table("data")
         c.data.dataset = try data.choice("dataset", c.data.dataset, DataConfig.datasets)
         c.data.directory = try data.string("dir", c.data.directory)
-        c.data.count = try data.int("count", c.data.count, min: 1)
+        c.data.count = try data.int("count", c.data.count, min: 1, max: ConfigLimits.examples)
         c.data.seed = UInt64(try data.int("seed", 0, min: 0))
-        c.data.classes = try data.int("classes", c.data.classes, min: 2)
-        c.data.dimension = try data.int("dimension", c.data.dimension, min: 1)
+        c.data.classes = try data.int("classes", c.data.classes, min: 2, max: ConfigLimits.classes)
+        c.data.dimension = try data.int("dimension", c.data.dimension, min: 1, max: ConfigLimits.width)
         c.data.inputs = try data.string("inputs", c.data.inputs)
         c.data.labels = try data.string("labels", c.data.labels)
         c.data.testInputs = try data.string("test_inputs", c.data.testInputs)
         c.data.testLabels = try data.string("test_labels", c.data.testLabels)
+        if c.data.count * c.data.dimension > ConfigLimits.generatedValues {
+            throw data.error("dimension", "count × dimension = \(c.data.count * c.data.dimension) values exceeds \(ConfigLimits.generatedValues)")
+        }
         if c.data.dataset == "npy" && (c.data.inputs.isEmpty || c.data.labels.isEmpty) {
             throw data.error("inputs", "the npy dataset needs data.inputs and data.labels")
         }
@@ -181,24 +184,27 @@ extension ExperimentConfig {
         let s = try root.table("stream")
         let protocolName = try s.choice("protocol", c.stream.protocolName.rawValue, StreamProtocol.allCases.map(\.rawValue))
         var spec = StreamSpec(StreamProtocol(rawValue: protocolName)!)
-        spec.tasks = try s.int("tasks", spec.tasks, min: 1)
-        spec.stepsPerTask = try s.int("steps_per_task", spec.stepsPerTask, min: 1)
-        spec.subset = try s.int("subset", spec.subset, min: 0)
-        spec.testSubset = try s.int("test_subset", spec.testSubset, min: 0)
+        spec.tasks = try s.int("tasks", spec.tasks, min: 1, max: ConfigLimits.tasks)
+        spec.stepsPerTask = try s.int("steps_per_task", spec.stepsPerTask, min: 1, max: ConfigLimits.steps)
+        spec.subset = try s.int("subset", spec.subset, min: 0, max: ConfigLimits.examples)
+        spec.testSubset = try s.int("test_subset", spec.testSubset, min: 0, max: ConfigLimits.examples)
         spec.seed = UInt64(try s.int("seed", Int(c.seed), min: 0))
         spec.fraction = try s.double("fraction", spec.fraction)
         spec.shiftPerTask = Float(try s.double("shift_per_task", Double(spec.shiftPerTask)))
-        spec.classesPerTask = try s.int("classes_per_task", spec.classesPerTask, min: 1)
-        spec.firstTaskSteps = try s.int("first_task_steps", spec.firstTaskSteps, min: 0)
+        spec.classesPerTask = try s.int("classes_per_task", spec.classesPerTask, min: 1, max: ConfigLimits.classes)
+        spec.firstTaskSteps = try s.int("first_task_steps", spec.firstTaskSteps, min: 0, max: ConfigLimits.steps)
         try s.finish()
         c.stream = spec
 
         let m = try root.table("model")
         let family = try m.choice("arch", "mlp", Architecture.Family.allCases.map(\.rawValue))
         let widths = try m.intArray("widths", nil)
+        if let w = widths?.first(where: { $0 > ConfigLimits.width }) {
+            throw m.error("widths", "width \(w) exceeds \(ConfigLimits.width)")
+        }
         let activation = try m.string("activation", "relu")
         let norm = try m.choice("norm", "none", Architecture.Norm.allCases.map(\.rawValue))
-        let blocks = try m.int("blocks_per_stage", 1, min: 1)
+        let blocks = try m.int("blocks_per_stage", 1, min: 1, max: ConfigLimits.blocks)
         do {
             c.model = try Architecture(family: Architecture.Family(rawValue: family)!, widths: widths, activation: activation,
                                        norm: Architecture.Norm(rawValue: norm)!, blocksPerStage: blocks)
@@ -229,7 +235,7 @@ extension ExperimentConfig {
         c.loss.kind = try l.choice("kind", c.loss.kind, LossConfig.kinds)
         c.loss.labelSmoothing = try l.double("label_smoothing", c.loss.labelSmoothing)
         c.loss.delta = try l.double("delta", c.loss.delta)
-        c.loss.bins = try l.int("bins", c.loss.bins, min: 2)
+        c.loss.bins = try l.int("bins", c.loss.bins, min: 2, max: ConfigLimits.classes)
         c.loss.minimum = try l.double("min", c.loss.minimum)
         c.loss.maximum = try l.double("max", c.loss.maximum)
         c.loss.sigma = try l.double("sigma", c.loss.sigma)
@@ -238,12 +244,12 @@ extension ExperimentConfig {
         try l.finish()
 
         let t = try root.table("train")
-        c.train.batchSize = try t.int("batch_size", c.train.batchSize, min: 1)
+        c.train.batchSize = try t.int("batch_size", c.train.batchSize, min: 1, max: ConfigLimits.batch)
         c.train.logEvery = try t.int("log_every", c.train.logEvery, min: 0)
         c.train.evalEvery = try t.int("eval_every", c.train.evalEvery, min: 0)
         c.train.checkpointEvery = try t.int("checkpoint_every", c.train.checkpointEvery, min: 0)
         c.train.keepCheckpoints = try t.int("keep_checkpoints", c.train.keepCheckpoints, min: 1)
-        c.train.threads = try t.int("threads", c.train.threads, min: 1)
+        c.train.threads = try t.int("threads", c.train.threads, min: 1, max: ConfigLimits.threads)
         try t.finish()
 
         c.interventions = try root.interventionSpecs()
@@ -256,7 +262,7 @@ extension ExperimentConfig {
         c.diagnostics.groups = groups
         c.diagnostics.every = try d.int("every", c.diagnostics.every, min: 0)
         c.diagnostics.atTaskEnds = try d.bool("at_task_ends", c.diagnostics.atTaskEnds)
-        c.diagnostics.probeSize = try d.int("probe_size", c.diagnostics.probeSize, min: 1)
+        c.diagnostics.probeSize = try d.int("probe_size", c.diagnostics.probeSize, min: 1, max: ConfigLimits.batch)
         c.diagnostics.probeFile = try d.string("probe_file", c.diagnostics.probeFile)
         try d.finish()
 

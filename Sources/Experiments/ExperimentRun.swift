@@ -27,12 +27,17 @@ public final class ExperimentRun {
     public let directory: RunDirectory
     public let trainer: Trainer
     private let totalSteps: Int
+    private let lock: RunLock
+    /// Checkpoints skipped on resume because they could not be read (newest first), with why.
+    public private(set) var skippedCheckpoints: [String] = []
 
     /// Prepares a run. With `resume`, the directory's `config.toml` must exist and the newest
     /// checkpoint (if any) is restored; otherwise `config` is written into a new directory.
     public init(config: ExperimentConfig, directory: RunDirectory, resume: Bool) throws {
         self.config = config
         self.directory = directory
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        lock = try RunLock(directory)
         BLAS.setThreads(config.train.threads)
         let (train, test) = try config.data.load()
         let stream = try config.stream.makeStream(train: train, test: test)
@@ -74,52 +79,91 @@ public final class ExperimentRun {
         return try ExperimentRun(config: try ExperimentConfig.load(path: directory.configURL.path), directory: directory, resume: true)
     }
 
-    /// Restores the newest checkpoint, if any, and returns the metrics length to keep.
+    /// Restores the newest readable checkpoint, if any, and returns the metrics length to
+    /// keep. Unreadable checkpoints (damaged on disk) are skipped for older ones and noted.
     private func restoreNewest() throws -> UInt64 {
-        guard let newest = directory.checkpoints().last else { return 0 }
-        return try Checkpoint.restore(trainer, from: newest.url)
+        let candidates = directory.checkpoints().reversed()
+        for checkpoint in candidates {
+            let file: SafetensorsFile
+            do { file = try Checkpoint.read(checkpoint.url) } catch {
+                skippedCheckpoints.append("\(error)")
+                continue
+            }
+            let keep = try Checkpoint.restore(trainer, from: file, url: checkpoint.url)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.metricsURL.path)
+            let length = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
+            guard keep <= length else {
+                throw ConfigError(file: directory.metricsURL.path, "holds \(length) bytes, fewer than the \(keep) that checkpoint \(checkpoint.url.lastPathComponent) recorded")
+            }
+            return keep
+        }
+        if let newest = candidates.first {
+            throw ConfigError(file: newest.url.path, "no readable checkpoint to resume from (\(skippedCheckpoints.count) damaged)")
+        }
+        return 0
     }
 
-    /// Trains to the end of the stream (or until `stop` returns true), writing metrics and
-    /// checkpoints; returns the summary once the stream is finished.
+    /// Trains to the end of the stream (or until `stop` returns true, or `interrupted` does
+    /// at a safe point), writing metrics and checkpoints. Returns the summary once the
+    /// stream is finished, the run diverged (NaN/Inf loss or parameter) or it was
+    /// interrupted (after writing a final checkpoint); nil if `stop` ended it.
     @discardableResult
     public func run(resume: Bool, stop: @escaping (StreamPosition) -> Bool = { _ in false },
+                    interrupted: @escaping () -> Bool = { false },
                     progress: (RunProgress) -> Void = { _ in }) throws -> RunSummary? {
         let keep = resume ? try restoreNewest() : 0
+        if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
         let events = try EventFileWriter(directory: directory.url, resumedAt: resume ? trainer.position.globalStep : nil)
         let start = Date(), startStep = trainer.position.globalStep
         var lastAccuracy: Double?
         var lastReport = Date.distantPast
-        try trainer.run(until: stop, record: { record in
-            try metrics.write(record.jsonLine)
-            try events.write(record)
-            if record["event"] == .string("task_end") { lastAccuracy = record["train_accuracy"]?.number }
-        }, safePoint: { trainer in
-            let p = trainer.position
-            let atTaskEnd = p.step == 0
-            let due = self.config.train.checkpointEvery > 0 && p.globalStep % self.config.train.checkpointEvery == 0
-            if atTaskEnd || due { try self.checkpoint(bytes: metrics.bytes) }
-            let now = Date()
-            if now.timeIntervalSince(lastReport) >= 0.5 || atTaskEnd {
-                lastReport = now
-                let elapsed = now.timeIntervalSince(start)
-                progress(RunProgress(task: min(p.task, trainer.stream.taskCount - 1), tasks: trainer.stream.taskCount,
-                                     step: atTaskEnd ? trainer.task.steps : p.step, stepsInTask: trainer.task.steps,
-                                     globalStep: p.globalStep, totalSteps: self.totalSteps, loss: trainer.lastLoss,
-                                     stepsPerSecond: elapsed > 0 ? Double(p.globalStep - startStep) / elapsed : 0,
-                                     lastTaskAccuracy: lastAccuracy))
-            }
-        })
+        do {
+            try trainer.run(until: stop, record: { record in
+                try metrics.write(record.jsonLine)
+                try events.write(record)
+                if record["event"] == .string("task_end") { lastAccuracy = record["train_accuracy"]?.number }
+            }, safePoint: { trainer in
+                let p = trainer.position
+                let atTaskEnd = p.step == 0
+                let due = self.config.train.checkpointEvery > 0 && p.globalStep % self.config.train.checkpointEvery == 0
+                let stopping = interrupted() && !trainer.isFinished
+                if atTaskEnd || due || stopping { try self.checkpoint(bytes: metrics.bytes) }
+                if stopping { throw Interruption() }
+                let now = Date()
+                if now.timeIntervalSince(lastReport) >= 0.5 || atTaskEnd {
+                    lastReport = now
+                    let elapsed = now.timeIntervalSince(start)
+                    progress(RunProgress(task: min(p.task, trainer.stream.taskCount - 1), tasks: trainer.stream.taskCount,
+                                         step: atTaskEnd ? trainer.task.steps : p.step, stepsInTask: trainer.task.steps,
+                                         globalStep: p.globalStep, totalSteps: self.totalSteps, loss: trainer.lastLoss,
+                                         stepsPerSecond: elapsed > 0 ? Double(p.globalStep - startStep) / elapsed : 0,
+                                         lastTaskAccuracy: lastAccuracy))
+                }
+            })
+        } catch let divergence as DivergenceError {
+            return try summarize(.diverged, since: start, divergence: divergence)
+        } catch is Interruption {
+            return try summarize(.interrupted, since: start)
+        }
         guard trainer.isFinished else { return nil }
         try trainer.network.saveSafetensors(to: directory.modelURL, metadata: ["format": "pt", "config": config.name])
-        let summary = try RunSummary(directory: directory, config: config, parameters: trainer.network.parameterCount,
-                                     seconds: Date().timeIntervalSince(start))
+        return try summarize(.finished, since: start)
+    }
+
+    /// Thrown from a safe point to unwind the trainer once an interruption is checkpointed.
+    private struct Interruption: Error {}
+
+    private func summarize(_ status: RunSummary.Status, since start: Date, divergence: DivergenceError? = nil) throws -> RunSummary {
+        let summary = try RunSummary(status: status, directory: directory, config: config,
+                                     parameters: trainer.network.parameterCount, seconds: Date().timeIntervalSince(start),
+                                     divergence: divergence)
         try summary.write(to: directory.summaryURL)
         return summary
     }
 
     private func checkpoint(bytes: UInt64) throws {
+        try trainer.checkParametersFinite()
         let step = trainer.position.globalStep
         try Checkpoint.save(trainer, metricsBytes: bytes, to: directory.checkpointURL(step: step))
         for old in directory.checkpoints().dropLast(config.train.keepCheckpoints) {

@@ -1,9 +1,11 @@
 import Foundation
+import Networks
 
 /// The files of one run: `config.toml` (resolved), `metrics.jsonl` (one JSON object per
 /// record), `checkpoints/step-XXXXXXXX.safetensors`, `events.out.tfevents.*` (the metrics as
 /// TensorBoard scalars, one file per session), `model.safetensors` (the final network,
-/// loadable as a PyTorch state dict) and `summary.json`.
+/// loadable as a PyTorch state dict), `summary.json`, and `lock` (held by the process
+/// training into the directory).
 public struct RunDirectory: Sendable {
     public let url: URL
 
@@ -14,6 +16,7 @@ public struct RunDirectory: Sendable {
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     public var modelURL: URL { url.appendingPathComponent("model.safetensors") }
     public var summaryURL: URL { url.appendingPathComponent("summary.json") }
+    public var lockURL: URL { url.appendingPathComponent("lock") }
 
     /// The checkpoint file for a global step.
     public func checkpointURL(step: Int) -> URL {
@@ -37,6 +40,12 @@ public struct RunDirectory: Sendable {
             throw ConfigError(file: url.path, "already holds a run; use --resume to continue it or choose another --out")
         }
         try fm.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
+        // Temporary files of writes interrupted by a kill (the lock guarantees no live writer).
+        for folder in [url, checkpointsURL] {
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where AtomicFile.isTemporary(name) {
+                try? fm.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
     }
 
     /// The metrics records written so far, parsed.

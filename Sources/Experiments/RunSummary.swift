@@ -1,16 +1,36 @@
 import Foundation
+import Networks
+import Training
 
-/// The end-of-run digest written to `summary.json`: per-task end metrics (read back from
-/// `metrics.jsonl`, so it is complete across resumes) and run facts.
+/// The end-of-run digest written to `summary.json`: how the run ended (`status`), per-task
+/// end metrics (read back from `metrics.jsonl`, so it is complete across resumes) and run
+/// facts. A diverged run also records where (`diverged_at`: task, step, global step, what
+/// became non-finite) and its `last_finite_loss`.
 public struct RunSummary: Sendable {
+    /// How a run ended.
+    public enum Status: String, Sendable {
+        /// Trained to the end of its stream.
+        case finished
+        /// Stopped because the loss or a parameter became NaN or infinite; resuming would
+        /// diverge again, so a study counts it as done.
+        case diverged
+        /// Stopped by SIGINT or SIGTERM after writing a checkpoint; `--resume` continues it.
+        case interrupted
+    }
+
+    public let status: Status
     /// One dictionary of final metrics per task, in task order.
     public let tasks: [[String: Double]]
     public let name: String
     public let protocolName: String
     public let parameters: Int
     public let seconds: Double
+    /// Where a diverged run stopped.
+    public let divergence: DivergenceError?
 
-    init(directory: RunDirectory, config: ExperimentConfig, parameters: Int, seconds: Double) throws {
+    init(status: Status, directory: RunDirectory, config: ExperimentConfig, parameters: Int, seconds: Double,
+         divergence: DivergenceError? = nil) throws {
+        self.status = status
         tasks = try directory.metrics().filter { $0["event"] as? String == "task_end" }.map { record in
             record.compactMapValues { ($0 as? NSNumber)?.doubleValue }
         }
@@ -18,17 +38,31 @@ public struct RunSummary: Sendable {
         protocolName = config.stream.protocolName.rawValue
         self.parameters = parameters
         self.seconds = seconds
+        self.divergence = divergence
     }
 
     /// A metric's value at the end of every task (nil where a task lacks it).
     public func series(_ metric: String) -> [Double?] { tasks.map { $0[metric] } }
 
     func write(to url: URL) throws {
-        let payload: [String: Any] = [
-            "name": name, "protocol": protocolName, "parameters": parameters, "seconds_this_session": seconds,
-            "tasks": tasks,
+        var payload: [String: Any] = [
+            "status": status.rawValue, "name": name, "protocol": protocolName, "parameters": parameters,
+            "seconds_this_session": seconds, "tasks": tasks,
         ]
+        if let d = divergence {
+            payload["diverged_at"] = ["task": d.task, "step": d.step, "global_step": d.globalStep, "quantity": d.quantity]
+            payload["last_finite_loss"] = d.lastFiniteLoss.map { Double($0) } ?? NSNull()
+        }
         let data = try JSONSerialization.data(withJSONObject: payload, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: url, options: .atomic)
+        try AtomicFile.write([UInt8](data), to: url)
+    }
+
+    /// The `status` recorded in `url`'s summary, nil if there is none or it is unreadable;
+    /// summaries written before statuses existed count as finished.
+    public static func status(at url: URL) -> Status? {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let text = object["status"] as? String else { return .finished }
+        return Status(rawValue: text)
     }
 }

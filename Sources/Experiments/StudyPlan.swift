@@ -36,6 +36,7 @@ public struct StudyPlan: Sendable {
     /// `seeds` overriding the study's default when given.
     public init(text: String, file: String, scale: String, seeds: Int? = nil) throws {
         let root: TOMLTable
+        try TOMLPrecheck.check(text, file: file)
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, "invalid TOML: \(e.description)")
         }

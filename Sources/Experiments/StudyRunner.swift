@@ -1,9 +1,11 @@
 import Foundation
 
 /// Executes a study's runs as separate `plasticity run` processes, `jobs` at a time, each in
-/// its own run directory under the study directory. A run with a `summary.json` is done and
-/// skipped; one with a `config.toml` but no summary is resumed from its newest checkpoint;
-/// the rest start fresh. So an interrupted study continues where it stopped.
+/// its own run directory under the study directory. A run whose `summary.json` says finished
+/// or diverged is done and skipped (a diverged run would diverge again); one with a
+/// `config.toml` and no such summary (killed or interrupted) is resumed from its newest
+/// checkpoint; the rest start fresh. So an interrupted study continues where it stopped, and
+/// one diverging run does not stop the others.
 public struct StudyRunner {
     /// What happened to one run.
     public struct Outcome: Sendable {
@@ -12,6 +14,8 @@ public struct StudyRunner {
         public let seconds: Double
         /// The error line of a failed run, nil if it succeeded.
         public let failure: String?
+        /// How the run ended, from its `summary.json` (nil if it wrote none).
+        public let status: RunSummary.Status?
     }
 
     public let plan: StudyPlan
@@ -28,22 +32,30 @@ public struct StudyRunner {
     }
 
     /// Runs everything not yet finished; `progress` is called after every run with
-    /// (finished so far, total, the outcome).
-    public func run(progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
+    /// (finished so far, total, the outcome). Once `interrupted` returns true no further run
+    /// starts and the running ones get SIGTERM (so each checkpoints and exits).
+    public func run(interrupted: () -> Bool = { false }, progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("configs"), withIntermediateDirectories: true)
         var pending: [StudyPlan.PlannedRun] = []
         var outcomes: [Outcome] = []
         for run in plan.runs {
             let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
-            if FileManager.default.fileExists(atPath: dir.summaryURL.path) {
-                outcomes.append(Outcome(run: run, directory: dir, seconds: 0, failure: nil))
+            let status = RunSummary.status(at: dir.summaryURL)
+            if status == .finished || status == .diverged {
+                outcomes.append(Outcome(run: run, directory: dir, seconds: 0, failure: nil, status: status))
             } else {
                 pending.append(run)
             }
         }
         let total = plan.runs.count
         var active: [(run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL)] = []
+        var stopping = false
         while !pending.isEmpty || !active.isEmpty {
+            if !stopping && interrupted() {
+                stopping = true
+                pending.removeAll()
+                active.forEach { $0.process.terminate() }
+            }
             while active.count < jobs, !pending.isEmpty {
                 let run = pending.removeFirst()
                 active.append(try launch(run))
@@ -53,12 +65,14 @@ public struct StudyRunner {
                 active.remove(at: i)
                 let dir = RunDirectory(directory.appendingPathComponent(a.run.relativePath).path)
                 var failure: String?
-                if a.process.terminationStatus != 0 {
+                let status = RunSummary.status(at: dir.summaryURL)
+                if a.process.terminationStatus != 0 && status != .diverged && status != .interrupted {
                     let log = (try? String(contentsOf: a.log, encoding: .utf8)) ?? ""
                     failure = log.split(separator: "\n").last { $0.hasPrefix("error:") }.map(String.init)
                         ?? "exited with status \(a.process.terminationStatus)"
                 }
-                let outcome = Outcome(run: a.run, directory: dir, seconds: Date().timeIntervalSince(a.started), failure: failure)
+                let outcome = Outcome(run: a.run, directory: dir, seconds: Date().timeIntervalSince(a.started), failure: failure,
+                                      status: status)
                 outcomes.append(outcome)
                 progress(outcomes.count, total, outcome)
             }

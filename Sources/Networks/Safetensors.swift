@@ -184,15 +184,16 @@ extension SafetensorsFile {
         return out
     }
 
-    /// Writes `encoded()` to `url` atomically (a temporary file renamed into place).
+    /// Writes `encoded()` to `url` atomically and durably (`AtomicFile`: a temporary file,
+    /// fsync, rename, fsync of the directory).
     public func write(to url: URL) throws {
         var file = self
         file.source = url.path
         let bytes = try file.encoded()
         do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw SafetensorsError(url.path, "cannot write: \(error.localizedDescription)")
+            try AtomicFile.write(bytes, to: url)
+        } catch let error as AtomicFileError {
+            throw SafetensorsError(url.path, "cannot write: \(error.problem)")
         }
     }
 }

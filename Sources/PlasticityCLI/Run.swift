@@ -10,6 +10,9 @@ struct Run: ParsableCommand {
             Writes DIR/config.toml (resolved), DIR/metrics.jsonl, DIR/checkpoints/, and at the end
             DIR/model.safetensors and DIR/summary.json. A killed run continues with --resume DIR
             and ends bit-identical to an uninterrupted one (same BLAS thread count).
+            Ctrl-C (SIGINT) or SIGTERM writes a checkpoint, records status "interrupted" in
+            summary.json and exits with 130/143. A NaN/Inf loss or parameter stops the run with
+            status "diverged" and exit status 3. A second process on the same DIR is refused.
             Examples:
               plasticity run configs/random-labels.toml --out runs/rl
               plasticity run --resume runs/rl
@@ -35,13 +38,27 @@ struct Run: ParsableCommand {
             }
             let limit = stopAfter
             let progress = ProgressLine()
-            let summary = try experiment.run(resume: resume != nil, stop: { p in limit.map { p.globalStep >= $0 } ?? false }) {
+            let signals = InterruptSignals()
+            let summary = try experiment.run(resume: resume != nil, stop: { p in limit.map { p.globalStep >= $0 } ?? false },
+                                             interrupted: { signals.isSet }) {
                 progress.show($0)
             }
             progress.finish()
-            if let summary {
-                Console.line(SummaryTable.render(summary))
-                Console.line("run directory: \(experiment.directory.url.path)")
+            for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped damaged checkpoint: \(skipped)") }
+            let path = experiment.directory.url.path
+            switch summary?.status {
+            case .finished?:
+                Console.line(SummaryTable.render(summary!))
+                Console.line("run directory: \(path)")
+            case .diverged?:
+                Console.error("error: \(path): \(summary!.divergence.map { "\($0)" } ?? "diverged")")
+                throw ExitCode(3)
+            case .interrupted?:
+                let step = experiment.trainer.position.globalStep
+                Console.line("interrupted at global step \(step); checkpoint written; continue with: plasticity run --resume \(path)")
+                throw ExitCode(signals.exitCode)
+            case nil:
+                break
             }
         } catch let e as ExitCode {
             throw e

@@ -45,11 +45,18 @@ struct Study: ParsableCommand {
             Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(jobs) at a time")
             let start = Date()
             let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs, executable: Self.executable)
-            let outcomes = try runner.run { done, total, o in
+            let signals = InterruptSignals()
+            let outcomes = try runner.run(interrupted: { signals.isSet }) { done, total, o in
                 let elapsed = Date().timeIntervalSince(start)
                 let eta = Double(total - done) * elapsed / Double(max(done, 1))
-                let status = o.failure.map { "FAILED: \($0)" } ?? String(format: "%.1f s", o.seconds)
+                var status = o.failure.map { "FAILED: \($0)" } ?? String(format: "%.1f s", o.seconds)
+                if o.status == .diverged { status = "DIVERGED (" + status + ")" }
+                if o.status == .interrupted { status = "interrupted (checkpointed)" }
                 Console.line("[\(done)/\(total)] \(o.run.group) / \(o.run.variant) / seed \(o.run.seed): \(status) | study ETA \(ProgressLine.duration(eta))")
+            }
+            if signals.isSet {
+                Console.line("study interrupted; rerun the same command to continue it")
+                throw ExitCode(signals.exitCode)
             }
             let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
             try report.write(to: dir)

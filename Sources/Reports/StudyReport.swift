@@ -87,7 +87,15 @@ public struct StudyReport {
         lines.append("")
         lines.append("\(held) of \(claims.count) claims held, \(claims.filter { $0.verdict == .notHeld }.count) not held, \(claims.filter { $0.verdict == .inconclusive }.count) inconclusive.")
         if !results.missing.isEmpty { lines.append("\(results.missing.count) planned runs have no results.") }
+        if let note = divergenceNote { lines.append(note) }
         return lines.joined(separator: "\n")
+    }
+
+    /// One sentence naming the diverged runs, nil if none diverged.
+    var divergenceNote: String? {
+        let d = results.diverged
+        guard !d.isEmpty else { return nil }
+        return "\(d.count) run(s) diverged (NaN/Inf loss or parameter; their metrics stop where they diverged): \(d.joined(separator: ", "))."
     }
 
     func csv() -> String {
@@ -119,6 +127,7 @@ public struct StudyReport {
         h += "</style></head><body>"
         h += "<h1>\(escapeXML(p.title))</h1><p><b>Study</b> \(escapeXML(p.name)), scale <b>\(escapeXML(p.scale))</b>, \(p.seeds) seeds, \(results.runs.count) runs.</p>"
         h += "<p><b>Claim.</b> \(escapeXML(p.claim))</p><p><b>Source.</b> \(escapeXML(p.source))</p>"
+        if let note = divergenceNote { h += "<p class=\"notheld\">\(escapeXML(note))</p>" }
         h += "<h2>Claims</h2><table id=\"summary\"><tr><th>claim</th><th>source</th><th>effect</th><th>mean</th><th>95% CI</th><th>IQM</th><th>seeds</th><th>verdict</th></tr>"
         for c in claims {
             let cls = c.verdict == .held ? "held" : (c.verdict == .notHeld ? "notheld" : "inconclusive")
@@ -153,7 +162,9 @@ public struct StudyReport {
     func markdown(_ charts: [(file: String, group: String, chart: LineChart)]) -> String {
         let p = results.plan
         var m = "# \(p.title)\n\nStudy `\(p.name)`, scale **\(p.scale)**, \(p.seeds) seeds, \(results.runs.count) runs.\n\n"
-        m += "**Claim.** \(p.claim)\n\n**Source.** \(p.source)\n\n## Claims\n\n| claim | source | effect | mean | 95% CI | seeds | verdict |\n|---|---|---|---|---|---|---|\n"
+        m += "**Claim.** \(p.claim)\n\n**Source.** \(p.source)\n\n"
+        if let note = divergenceNote { m += "**\(note)**\n\n" }
+        m += "## Claims\n\n| claim | source | effect | mean | 95% CI | seeds | verdict |\n|---|---|---|---|---|---|---|\n"
         for c in claims {
             m += "| \(c.claim) | \(c.citation) | \(c.effect) | " + String(format: "%.4f | [%.4f, %.4f]", c.mean, c.interval.low, c.interval.high)
             m += " | \(c.seeds) | **\(c.verdict.rawValue)** |\n"

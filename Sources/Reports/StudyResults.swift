@@ -10,6 +10,8 @@ public struct StudyResults: Sendable {
         public let seed: Int
         /// `task_end` records in task order: metric name → value.
         public let tasks: [[String: Double]]
+        /// How the run ended; a diverged run's `tasks` stop where it diverged.
+        public let status: RunSummary.Status
     }
 
     public let plan: StudyPlan
@@ -26,16 +28,21 @@ public struct StudyResults: Sendable {
         var runs: [Run] = [], missing: [String] = []
         for planned in plan.runs {
             let dir = RunDirectory(directory.appendingPathComponent(planned.relativePath).path)
-            guard FileManager.default.fileExists(atPath: dir.summaryURL.path) else {
+            guard let status = RunSummary.status(at: dir.summaryURL), status != .interrupted else {
                 missing.append(planned.relativePath)
                 continue
             }
             let tasks = try dir.metrics().filter { $0["event"] as? String == "task_end" }
                 .map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
-            runs.append(Run(group: planned.group, variant: planned.variant, seed: planned.seed, tasks: tasks))
+            runs.append(Run(group: planned.group, variant: planned.variant, seed: planned.seed, tasks: tasks, status: status))
         }
         self.runs = runs
         self.missing = missing
+    }
+
+    /// Runs that stopped on a NaN/Inf loss or parameter, as `group/variant/seed N`.
+    public var diverged: [String] {
+        runs.filter { $0.status == .diverged }.map { "\($0.group)/\($0.variant)/seed \($0.seed)" }
     }
 
     public func runs(group: String, variant: String) -> [Run] {

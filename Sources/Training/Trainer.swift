@@ -58,6 +58,8 @@ public final class Trainer {
     public let batchValues = Tensor(shape: Shape(0))
     /// The loss of the last step.
     public private(set) var lastLoss: Float = .nan
+    /// The last finite training loss (nil before the first step of this session).
+    public private(set) var lastFiniteLoss: Float?
     /// Sum of the training losses of the current task's steps so far (in Double); its mean,
     /// `task_mean_loss`, measures how fast a task is learned (an online plasticity measure).
     public var taskLossSum = 0.0
@@ -127,7 +129,10 @@ public final class Trainer {
                 if stop(position) { return }
                 try trainStep()
                 if position.step < task.steps {
-                    if options.logEvery > 0 && position.step % options.logEvery == 0 { try record(stepRecord()) }
+                    if options.logEvery > 0 && position.step % options.logEvery == 0 {
+                        try checkParametersFinite()
+                        try record(stepRecord())
+                    }
                     if options.evalEvery > 0 && position.step % options.evalEvery == 0 {
                         try record(evaluationRecord(event: "eval"))
                     }
@@ -135,6 +140,7 @@ public final class Trainer {
                 }
             }
             if stop(position) { return }
+            try checkParametersFinite()
             for h in hooks { try h.taskDidFinish(self) }
             try record(evaluationRecord(event: "task_end"))
             position = StreamPosition(task: position.task + 1, step: 0, globalStep: position.globalStep)
@@ -146,8 +152,10 @@ public final class Trainer {
         loadBatch(step: position.step)
         lastLoss = computeGradients()
         guard lastLoss.isFinite else {
-            throw TrainingError("loss became \(lastLoss.isNaN ? "NaN" : "\(lastLoss)") at task \(position.task) step \(position.step + 1) (global step \(position.globalStep + 1)); lower the learning rate or clip gradients")
+            throw DivergenceError(quantity: "loss", value: lastLoss, task: position.task, step: position.step + 1,
+                                  globalStep: position.globalStep + 1, lastFiniteLoss: lastFiniteLoss)
         }
+        lastFiniteLoss = lastLoss
         for h in hooks { try h.gradientsComputed(self) }
         if let clip = options.gradientClip { clipGradientNorm(network.storage, maxNorm: clip) }
         optimizer.learningRate = options.schedule.rate(base: baseLearningRate, step: position.globalStep)
@@ -156,6 +164,15 @@ public final class Trainer {
         position.step += 1
         position.globalStep += 1
         for h in hooks { try h.stepDidFinish(self) }
+    }
+
+    /// Throws `DivergenceError` if a parameter is NaN or infinite (checked at every logged
+    /// step and task end, and before every checkpoint; the loss is checked every step).
+    public func checkParametersFinite() throws {
+        let values = network.storage.valueBuffer
+        guard let bad = values.first(where: { !$0.isFinite }) else { return }
+        throw DivergenceError(quantity: "a parameter", value: bad, task: position.task, step: position.step,
+                              globalStep: position.globalStep, lastFiniteLoss: lastFiniteLoss)
     }
 
     private func header(_ event: String) -> MetricsRecord {

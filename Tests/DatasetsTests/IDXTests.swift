@@ -50,6 +50,47 @@ import Testing
         #expect(throws: DataError("f", "2 bytes of trailing data after 1 values")) { try IDXArray.parse([0, 0, 8, 1, 0, 0, 0, 1, 5, 6, 7], path: "f") }
     }
 
+    @Test func hostileHeadersNeverOverflowOrAllocate() throws {
+        // Four dimensions of 2^32 − 1: the element count overflows 64 bits.
+        let huge: [UInt8] = [0, 0, 8, 4] + [UInt8](repeating: 0xff, count: 16)
+        #expect(throws: DataError("f", "truncated: header promises more than 2^64 values [4294967295, 4294967295, 4294967295, 4294967295], file holds 0")) {
+            try IDXArray.parse(huge, path: "f")
+        }
+        // 2^40 elements claimed by a 28-byte file.
+        let claimed: [UInt8] = [0, 0, 8, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] + [UInt8](repeating: 1, count: 12)
+        #expect(throws: DataError("f", "truncated: header promises 1099511627776 values [65536, 65536, 256], file holds 12")) {
+            try IDXArray.parse(claimed, path: "f")
+        }
+        // A zero dimension makes an empty array, however large the others.
+        #expect(try IDXArray.parse([0, 0, 8, 2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], path: "f").bytes == [])
+        #expect(throws: DataError("f", "IDX rank 0 outside 1…4")) { try IDXArray.parse([0, 0, 8, 0], path: "f") }
+        #expect(throws: DataError("f", "IDX rank 255 outside 1…4")) { try IDXArray.parse([0, 0, 8, 255], path: "f") }
+    }
+
+    @Test func gzipBombIsCappedAndInMemoryGzipParses() throws {
+        let gz = try gzip(try temporaryFile(header + [UInt8](repeating: 0, count: 6) + [UInt8](repeating: 0, count: 100_000), name: "bomb"))
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: gz)))
+        #expect(bytes.count < 1000)
+        #expect(throws: DataError("b.gz", "gzip stream inflates beyond 4096 bytes")) {
+            try CompressedFile.inflateIfGzip(bytes, path: "b.gz", maximumSize: 4096)
+        }
+        #expect(try CompressedFile.inflateIfGzip(bytes, path: "b.gz", maximumSize: 100_018).count == 100_018)
+        let ok = try gzip(try temporaryFile(header + [1, 2, 3, 4, 5, 6], name: "mem"))
+        let parsed = try IDXArray.parse(file: [UInt8](try Data(contentsOf: URL(fileURLWithPath: ok))), path: "mem.gz")
+        #expect(parsed == IDXArray(dimensions: [2, 3], bytes: [1, 2, 3, 4, 5, 6]))
+        #expect(throws: DataError("x.gz", "truncated gzip stream")) { try IDXArray.parse(file: [0x1f, 0x8b], path: "x.gz") }
+    }
+
+    @Test func imagesWithoutPixelsAreRefused() throws {
+        let dir = NSTemporaryDirectory() + "plasticity-idx-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 28]).write(to: URL(fileURLWithPath: dir + "/train-images-idx3-ubyte"))
+        try Data([0, 0, 8, 1, 0, 0, 0, 2, 1, 2]).write(to: URL(fileURLWithPath: dir + "/train-labels-idx1-ubyte"))
+        #expect(throws: DataError(dir, "train images of shape [2, 0, 28] hold no pixels")) {
+            try MNISTStyle.load(directory: dir, split: "train")
+        }
+    }
+
     @Test func missingFileAndDirectory() {
         #expect(throws: DataError("/nonexistent/x.idx", "no such file")) { try IDXArray.read("/nonexistent/x.idx") }
         #expect(throws: DataError.self) { try MNISTStyle.load(directory: "/nonexistent-dir", split: "train") }

@@ -140,6 +140,31 @@ import Testing
         error(npy("{'descr': True, 'fortran_order': False, 'shape': ()}"), "header 'descr' is not a string")
     }
 
+    @Test func hostileShapesNeverAllocate() {
+        // 2^40 float32 elements claimed, 8 bytes present: refused before any allocation.
+        #expect(throws: DataError("f", "truncated data: holds 8 bytes, shape [1048576, 1048576] × 4 bytes needs 4398046511104")) {
+            try NPYArray.parse(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1048576, 1048576)}", f4([1, 2])), path: "f")
+        }
+        // Element count × item size overflowing Int, with every factor representable.
+        #expect(throws: DataError("f", "shape [2305843009213693952] is too large")) {
+            try NPYArray.parse(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,)}"), path: "f")
+        }
+        #expect(throws: DataError("f", "unsupported dtype '>f4' (supported: <f4, <f8, <i4, <i8, |u1, <u1, |b1)")) {
+            try NPYArray.parse(npy("{'descr': '>f4', 'fortran_order': False, 'shape': ()}", f4([1])), path: "f")
+        }
+    }
+
+    @Test func emptyInputsAndNonFiniteLabelsAreRefused() throws {
+        let dir = try temporaryDirectory("npy-hostile")
+        let x = dir + "/x.npy", y = dir + "/y.npy"
+        try NPYArray.write(shape: [2, 0], values: [], to: x)
+        try NPYArray.write(shape: [2], values: [0, 1], to: y)
+        #expect(throws: DataError(x, "inputs of shape [2, 0] hold no values")) { try NPYDataset.load(inputs: x, labels: y) }
+        try NPYArray.write(shape: [2, 1], values: [0, 1], to: x)
+        try NPYArray.write(shape: [2], values: [0, .nan], to: y)
+        #expect(throws: DataError(y, "label nan at index 1 is not a class index")) { try NPYDataset.load(inputs: x, labels: y) }
+    }
+
     @Test func missingFileAndUnwritablePath() {
         #expect(throws: DataError("/nonexistent/a.npy", "no such file")) { try NPYArray.read("/nonexistent/a.npy") }
         #expect(throws: DataError.self) { try NPYArray.write(shape: [1], values: [1], to: "/nonexistent/a.npy") }

@@ -24,6 +24,11 @@ import Testing
         expectOneLineError(r, contains: "\(r.path):2: invalid TOML")
     }
 
+    @Test func tableHeaderThatAbortedTOMLKitIsAnError() throws {
+        let r = try runConfig("name = \"x\"\n[@data]\n")
+        expectOneLineError(r, contains: "\(r.path):2: invalid TOML: a table header's key must start with a letter")
+    }
+
     @Test func unknownProtocol() throws {
         let r = try runConfig("[stream]\ntasks = 2\nprotocol = \"random-lables\"\n")
         expectOneLineError(r, contains: "\(r.path):3: stream.protocol: unknown value \"random-lables\" (choose one of: random-labels,")

@@ -72,12 +72,26 @@ import Tensors
         #expect(a.batchLabels != epoch0 || a.batchInputs.values != b.batchInputs.values)
     }
 
-    @Test func divergenceStopsWithAClearError() throws {
+    @Test func divergenceStopsWithWhereAndTheLastFiniteLoss() throws {
+        // An infinite learning rate: step 1's loss is finite, its update makes the
+        // parameters non-finite, so step 2's loss is NaN.
+        let reference = try trainer()
+        reference.loadBatch(step: 0)
+        let firstLoss = reference.computeGradients()
         let t = try trainer(lr: .infinity)
-        #expect(throws: TrainingError.self) { try t.run(record: { _ in }) }
-        do { try t.run(record: { _ in }) } catch {
-            #expect("\(error)".hasPrefix("loss became NaN at task 0 step"))
-        }
+        let error = #expect(throws: DivergenceError.self) { try t.run(record: { _ in }) }
+        #expect(error?.quantity == "loss" && error?.value.isNaN == true)
+        #expect(error?.task == 0 && error?.step == 2 && error?.globalStep == 2)
+        #expect(error?.lastFiniteLoss == firstLoss)
+        #expect(error?.description.hasPrefix("diverged: loss became NaN at task 0 step 2 (global step 2), last finite loss ") == true)
+    }
+
+    @Test func nonFiniteParameterIsDivergence() throws {
+        let t = try trainer()
+        try t.checkParametersFinite()
+        t.network.storage.values[3] = .infinity
+        let error = #expect(throws: DivergenceError.self) { try t.checkParametersFinite() }
+        #expect(error?.quantity == "a parameter" && error?.value == .infinity)
     }
 
     @Test func stopConditionHaltsBeforeTheStep() throws {

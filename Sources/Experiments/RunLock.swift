@@ -1,0 +1,35 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on `DIR/lock`, held for as long as this object lives, so that two
+/// processes never train into the same run directory. The kernel releases it when the
+/// process ends however it ends (SIGKILL included), so a stale lock file is harmless. The
+/// file holds the owner's pid, which the error for a second process names.
+final class RunLock {
+    private let fd: Int32
+
+    /// Takes the lock or throws a one-line `ConfigError` naming the directory and the owner.
+    init(_ directory: RunDirectory) throws {
+        let path = directory.lockURL.path
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ConfigError(file: path, "cannot open the run lock: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno == EWOULDBLOCK ? nil : String(cString: strerror(errno))
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, buffer.count, 0)
+            let owner = String(decoding: buffer.prefix(Swift.max(n, 0)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            close(fd)
+            throw ConfigError(file: directory.url.path, reason.map { "cannot lock the run directory: \($0)" }
+                ?? "is in use by another plasticity process (pid \(owner.isEmpty ? "unknown" : owner)); wait for it to finish or choose another --out")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+    }
+
+    deinit { close(fd) }
+}
