@@ -15,8 +15,13 @@ public struct IndexedRun: Sendable {
     /// Intervention names in application order.
     public let interventions: [String]
     public let seed: Int
-    /// `finished` (summary.json written) or `incomplete`.
+    /// The `status` of summary.json (`finished`, `diverged`, `interrupted`), or `incomplete`
+    /// when there is none yet.
     public let status: String
+    /// For a diverged run: the global step at which the loss or a parameter became non-finite,
+    /// and the last finite training loss before it.
+    public let divergedAtStep: Int?
+    public let lastFiniteLoss: Double?
     public let configTOML: String
     /// Global steps logged so far (the last record's `global_step`).
     public let globalStep: Int
@@ -53,7 +58,9 @@ public struct IndexedRun: Sendable {
         }
         let summary = fm.contents(atPath: directory.summaryURL.path)
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        status = summary == nil ? "incomplete" : "finished"
+        status = summary.map { $0["status"] as? String ?? "finished" } ?? "incomplete"
+        divergedAtStep = ((summary?["diverged_at"] as? [String: Any])?["global_step"] as? NSNumber)?.intValue
+        lastFiniteLoss = (summary?["last_finite_loss"] as? NSNumber)?.doubleValue
         parameters = (summary?["parameters"] as? NSNumber)?.intValue
         seconds = (summary?["seconds_this_session"] as? NSNumber)?.doubleValue
         func modified(_ url: URL) -> Date {

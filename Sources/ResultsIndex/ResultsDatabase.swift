@@ -74,6 +74,10 @@ public final class ResultsDatabase {
                   FROM runs r JOIN task_metrics m ON m.run_id = r.id AND m.task = r.tasks_finished - 1;
                 """)
         }
+        m.registerMigration("v2: divergence") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN diverged_at_step INTEGER")
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN last_finite_loss REAL")
+        }
         return m
     }
 
@@ -128,11 +132,13 @@ public final class ResultsDatabase {
         let iso = ISO8601DateFormatter()
         try db.execute(sql: """
             INSERT INTO runs (dir, name, study, protocol, interventions, seed, status, tasks_finished, global_step,
-                              parameters, seconds, started_at, updated_at, config_toml, stamp)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              parameters, seconds, started_at, updated_at, config_toml, stamp,
+                              diverged_at_step, last_finite_loss)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [run.directory, run.name, run.study, run.protocolName, run.interventions.joined(separator: "+"),
                              run.seed, run.status, run.taskMetrics.count, run.globalStep, run.parameters, run.seconds,
-                             iso.string(from: run.startedAt), iso.string(from: run.updatedAt), run.configTOML, run.stamp])
+                             iso.string(from: run.startedAt), iso.string(from: run.updatedAt), run.configTOML, run.stamp,
+                             run.divergedAtStep, run.lastFiniteLoss])
         let id = db.lastInsertedRowID
         for (position, name) in run.interventions.enumerated() {
             try db.execute(sql: "INSERT INTO run_interventions VALUES (?, ?, ?)", arguments: [id, position, name])

@@ -102,6 +102,40 @@ import Testing
         #expect(throws: IndexError.self) { try db.table(RunFilter(), metrics: ["no_such_metric"]) }
     }
 
+    /// A run whose loss blows up is indexed with status "diverged", where and its last finite loss.
+    @Test func divergedRunsKeepTheirStatus() throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plasticity-diverged-\(UUID().uuidString)")
+        let text = """
+            name = "blow-up"
+            [data]
+            dataset = "gaussian-clusters"
+            count = 256
+            [stream]
+            tasks = 2
+            steps_per_task = 30
+            [model]
+            widths = [16]
+            [optimizer]
+            name = "sgd"
+            lr = 1e12
+            [train]
+            batch_size = 32
+            log_every = 10
+            """
+        let dir = RunDirectory(root.appendingPathComponent("run").path)
+        let summary = try ExperimentRun(config: try ExperimentConfig.parse(text, file: "blow-up.toml"), directory: dir, resume: false)
+            .run(resume: false)
+        let divergence = try #require(summary?.divergence)
+        let db = try ResultsDatabase(path: root.appendingPathComponent("index.sqlite").path)
+        _ = try db.index([root])
+        try DatabaseQueue(path: root.appendingPathComponent("index.sqlite").path).read { d in
+            let row = try #require(try Row.fetchOne(d, sql: "SELECT status, diverged_at_step, last_finite_loss FROM runs"))
+            #expect(row["status"] as String == "diverged")
+            #expect(row["diverged_at_step"] as Int? == divergence.globalStep)
+            #expect(row["last_finite_loss"] as Double? == divergence.lastFiniteLoss.map(Double.init))
+        }
+    }
+
     @Test func cliIndexesAndQueries() throws {
         let path = Self.root.appendingPathComponent("cli.sqlite").path
         let index = try CLI.run(["index", Self.root.path, "--db", path])
