@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
+        .library(name: "PlasticityRL", targets: ["RL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,8 +31,10 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Reports", dependencies: ["Experiments", "Tensors"]),
+        .target(name: "RL", dependencies: ["Diagnostics", "Interventions", "Training", "Networks", "Tensors"]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
             "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports",
+            "RL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Networks", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
