@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI"]),
-        .testTarget(name: "RLTests", dependencies: ["RL", "Networks", "Tensors"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),

@@ -6,5 +6,6 @@ struct Plasticity: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plasticity",
         abstract: "Study and fix loss of plasticity in neural networks.",
-        subcommands: [Study.self, Report.self, Run.self, InterventionsCommand.self, Bench.self])
+        subcommands: [Study.self, Report.self, Run.self, InterventionsCommand.self, Bench.self,
+                      RLCommand.self])
 }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Interventions
 import Networks
 import Tensors
 import Training
@@ -30,6 +31,8 @@ public struct RLRunSettings: Sendable, Equatable {
     /// Replay states in each diagnostic probe batch.
     public var probeSize = 256
     public var stickyActionProbability: Float = 0.1
+    /// Catalogue interventions run as hooks around every update (`AgentHooks`).
+    public var interventions: [InterventionSpec] = []
 
     public init(games: [MinAtarGame], frames: Int, switchEvery: Int? = nil) {
         self.games = games
@@ -48,6 +51,9 @@ public struct RLRunSettings: Sendable, Equatable {
         if diagnosticsEvery < 0 || probeSize <= 0 { throw RLError("diagnostics-every must be ≥ 0 and probe size positive") }
         if !(0...1).contains(stickyActionProbability) { throw RLError("sticky action probability must be in [0, 1]") }
     }
+
+    /// Game segments played (one per switch, plus the first).
+    public var segmentCount: Int { games.count > 1 ? (frames + switchEvery - 1) / switchEvery : 1 }
 
     /// Observation channels the agent sees.
     public var channelCount: Int { continual ? MinAtarGame.maximumChannelCount : games[0].channelCount }
@@ -71,6 +77,7 @@ public final class DQNRun {
     private var references = DiagnosticReferences()
     private var probeRNG: RandomGenerator
     private let probeStates = Tensor(shape: Shape(0))
+    private let hooks: AgentHooks?
 
     public init(settings: RLRunSettings, dqn: DQNSettings) throws {
         try settings.validate()
@@ -78,6 +85,10 @@ public final class DQNRun {
         agent = try DQNAgent(channels: settings.channelCount, actions: settings.actionCount, settings: dqn, seed: settings.seed)
         probeRNG = RandomGenerator(seed: settings.seed, stream: 3)
         references.initial = .init(parameters: agent.online.parameterVector(), preactivations: [])
+        let segmentFrames = settings.games.count > 1 ? settings.switchEvery : settings.frames
+        hooks = settings.interventions.isEmpty ? nil
+            : try AgentHooks(settings.interventions, agent: agent, segments: settings.segmentCount,
+                             updatesPerSegment: max(segmentFrames / dqn.trainEvery, 1), seed: settings.seed)
     }
 
     private func makeEnvironments(segment: Int) throws -> any EnvironmentBatch {
@@ -105,7 +116,7 @@ public final class DQNRun {
         var actions = [Int](repeating: 0, count: e)
         let before = Tensor(shape: Shape(e, settings.channelCount, 10, 10))
         var windowReturns = 0.0, windowLengths = 0.0, windowEpisodes = 0, windowLoss = 0.0, windowUpdates = 0
-        var pendingUpdates = 0, nextLog = settings.logEvery
+        var nextLog = settings.logEvery
         var nextDiagnostics = settings.diagnosticsEvery > 0 ? settings.diagnosticsEvery : Int.max
         var segment = -1
         var envs = try makeEnvironments(segment: 0)
@@ -115,6 +126,8 @@ public final class DQNRun {
                 segment = wanted
                 envs = try makeEnvironments(segment: segment)
                 references.taskStart = .init(parameters: agent.online.parameterVector(), preactivations: [])
+                if segment > 0 { try hooks?.segmentDidFinish() }
+                try hooks?.segmentWillStart(segment)
                 if segment > 0 {
                     if settings.resetReplayOnSwitch { agent.replay.removeAll() }
                     try record(MetricsRecord([("event", .string("switch")), ("frame", .int(frame)),
@@ -133,18 +146,18 @@ public final class DQNRun {
                 windowEpisodes += 1
             }
             frame += e
-            if frame >= dqn.learningStarts {
-                pendingUpdates += e
-                while pendingUpdates >= dqn.trainEvery {
-                    pendingUpdates -= dqn.trainEvery
-                    let loss = agent.computeGradients()
-                    guard loss.isFinite else {
-                        throw RLError("TD loss became \(loss) at frame \(frame) (update \(agent.updates + 1)); lower the learning rate")
-                    }
-                    agent.applyUpdate()
-                    windowLoss += Double(loss)
-                    windowUpdates += 1
+            // One update per `trainEvery` frames played after `learningStarts`.
+            let due = frame > dqn.learningStarts ? (frame - dqn.learningStarts) / dqn.trainEvery : 0
+            while agent.updates < due {
+                let loss = agent.computeGradients()
+                guard loss.isFinite else {
+                    throw RLError("TD loss became \(loss) at frame \(frame) (update \(agent.updates + 1)); lower the learning rate")
                 }
+                try hooks?.gradientsComputed()
+                agent.applyUpdate()
+                try hooks?.updateDidFinish()
+                windowLoss += Double(loss)
+                windowUpdates += 1
             }
             if frame >= nextLog || frame >= settings.frames {
                 nextLog += settings.logEvery
@@ -160,6 +173,7 @@ public final class DQNRun {
                 r.set("epsilon", Double(epsilon))
                 r.set("frames_per_s", Double(frame) / max(elapsed, 1e-9))
                 r.set("elapsed_s", elapsed)
+                if let reported = hooks?.takeMetrics() { for (name, value) in reported.fields { r[name] = value } }
                 if frame >= nextDiagnostics && agent.replay.count > 0 {
                     while nextDiagnostics <= frame { nextDiagnostics += settings.diagnosticsEvery }
                     for (name, value) in try diagnostics().entries { r.set(name, value) }
@@ -168,6 +182,7 @@ public final class DQNRun {
                 (windowReturns, windowLengths, windowEpisodes, windowLoss, windowUpdates) = (0, 0, 0, 0, 0)
             }
         }
+        try hooks?.segmentDidFinish()
         let last = episodeReturns.suffix(100)
         var end = MetricsRecord([("event", .string("end")), ("frame", .int(frame)), ("updates", .int(agent.updates)),
                                  ("episodes", .int(episodeReturns.count))])

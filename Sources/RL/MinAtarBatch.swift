@@ -110,6 +110,11 @@ final class GameBatch<Rules: MinAtarRules>: EnvironmentBatch {
         writeObservations()
     }
 
+    @_specialize(where Rules == Asterix)
+    @_specialize(where Rules == Breakout)
+    @_specialize(where Rules == Freeway)
+    @_specialize(where Rules == Seaquest)
+    @_specialize(where Rules == SpaceInvaders)
     private func writeObservations() {
         let planes = channelCount * 100, out = observations.data
         out.update(repeating: 0, count: count * planes)
@@ -118,6 +123,13 @@ final class GameBatch<Rules: MinAtarRules>: EnvironmentBatch {
         }
     }
 
+    // The methods are reached through the protocol, i.e. unspecialised: these attributes make
+    // the generic entry point dispatch to a version compiled for each game.
+    @_specialize(where Rules == Asterix)
+    @_specialize(where Rules == Breakout)
+    @_specialize(where Rules == Freeway)
+    @_specialize(where Rules == Seaquest)
+    @_specialize(where Rules == SpaceInvaders)
     func step(_ actions: [Int]) {
         precondition(actions.count == count, "\(actions.count) actions for \(count) environments")
         let planes = channelCount * 100, out = observations.data
