@@ -142,10 +142,10 @@ struct DQNOptions: ParsableArguments {
         default:
             let rate = number("frames_per_s") ?? 0
             let eta = rate > 0 ? (Double(total) - frame) / rate : 0
-            var text = String(format: "frame %d/%d %@ return %.2f (last 100 %.2f) loss %.4f ε %.2f | %.0f frames/s ETA %@",
-                              Int(frame), total, r["game"].map { $0.json } ?? "", number("return_mean") ?? .nan,
-                              number("return_mean_100") ?? .nan, number("loss") ?? .nan, number("epsilon") ?? .nan,
-                              rate, ProgressLine.duration(eta))
+            func shown(_ key: String, _ format: String) -> String { number(key).map { String(format: format, $0) } ?? "-" }
+            var text = "frame \(Int(frame))/\(total) \(r["game"].map { $0.json } ?? "") return \(shown("return_mean", "%.2f"))"
+                + " (last 100 \(shown("return_mean_100", "%.2f"))) loss \(shown("loss", "%.4f")) ε \(shown("epsilon", "%.2f"))"
+                + String(format: " | %.0f frames/s ETA ", rate) + ProgressLine.duration(eta)
             if let d = number("dormant.tau0.1"), let s = number("srank.delta0.01") {
                 text += String(format: " | dormant %.3f srank %.0f", d, s)
             }
@@ -232,7 +232,7 @@ struct RLBench: ParsableCommand {
         }
         for game in MinAtarGame.allCases {
             let ours = try EnvironmentBenchmark.framesPerSecond(game, seconds: seconds)
-            var line = String(format: "%-15@ %12.0f frames/s", game.rawValue, ours)
+            var line = game.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%12.0f frames/s", ours)
             if let r = reference[game.rawValue] {
                 line += String(format: "   reference %9.0f   ratio %6.1f×", r, ours / r)
             }
