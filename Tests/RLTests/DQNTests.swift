@@ -6,7 +6,10 @@ import Tensors
 import Training
 @testable import RL
 
+/// One BLAS thread: the updates are tiny GEMMs, and tests run in parallel.
 @Suite struct DQNTests {
+    init() { BLAS.setThreads(1) }
+
     /// A frame with the given cells of channel 0 set (C channels).
     func frame(channels: Int, cells: [Int]) -> [Float] {
         var f = [Float](repeating: 0, count: channels * 100)
@@ -120,12 +123,12 @@ import Training
             var run = RLRunSettings(games: [.breakout, .freeway], frames: 600, switchEvery: 200)
             (run.logEvery, run.diagnosticsEvery, run.probeSize, run.seed, run.environments) = (100, 200, 32, 5, 2)
             var dqn = DQNSettings()
-            (dqn.learningStarts, dqn.batchSize, dqn.replayCapacity, dqn.targetUpdateEvery) = (100, 8, 1000, 50)
+            (dqn.learningStarts, dqn.batchSize, dqn.replayCapacity, dqn.targetUpdateEvery) = (450, 8, 1000, 50)
             let r = try DQNRun(settings: run, dqn: dqn)
             #expect(r.agent.channels == 10 && r.agent.actionCount == 6)
             var out: [MetricsRecord] = []
             try r.run { out.append($0) }
-            #expect(r.agent.updates == 500)
+            #expect(r.agent.updates == 150)
             return out.map { rec in
                 var copy = rec
                 copy["frames_per_s"] = nil
@@ -146,6 +149,8 @@ import Training
 }
 
 @Suite struct AgentHookTests {
+    init() { BLAS.setThreads(1) }
+
     func run(_ specs: [InterventionSpec]) throws -> (DQNRun, [MetricsRecord]) {
         var settings = RLRunSettings(games: [.breakout], frames: 400)
         (settings.logEvery, settings.seed, settings.interventions) = (200, 2, specs)
