@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity", "ResultsIndex"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity", "ResultsIndex", "RL"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
         .target(name: "Reports", dependencies: ["Experiments", "Tensors", "Connectivity"]),
         .target(name: "ResultsIndex", dependencies: ["Experiments", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RL", dependencies: ["Diagnostics", "Interventions", "Training", "Networks", "Tensors"]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
             "Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity",
+            "RL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "ResultsIndex",
         ]),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

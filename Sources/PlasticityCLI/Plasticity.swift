@@ -6,6 +6,6 @@ struct Plasticity: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plasticity",
         abstract: "Study and fix loss of plasticity in neural networks.",
-        subcommands: [Study.self, Report.self, Run.self, Diagnose.self, LMCCommand.self, InterventionsCommand.self, Bench.self,
-                      IndexCommand.self, QueryCommand.self, SweepCommand.self])
+        subcommands: [Study.self, Report.self, Run.self, Diagnose.self, LMCCommand.self, RLCommand.self, InterventionsCommand.self,
+                      Bench.self, IndexCommand.self, QueryCommand.self, SweepCommand.self])
 }

@@ -97,6 +97,13 @@ public struct StreamTask: Sendable {
     public let evaluation: [(name: String, data: TaskData)]
     /// Optimiser steps spent on this task.
     public let steps: Int
+
+    public init(index: Int, train: TaskData, evaluation: [(name: String, data: TaskData)], steps: Int) {
+        self.index = index
+        self.train = train
+        self.evaluation = evaluation
+        self.steps = steps
+    }
 }
 
 /// A nonstationary sequence of tasks (section 1 of the research spec). Tasks are pure

@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import Interventions
+import Networks
+import RL
+import Tensors
+import Training
+
+/// `plasticity rl`: DQN on MinAtar games, continual MinAtar, and the environment benchmark.
+struct RLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rl",
+        abstract: "Reinforcement learning: a DQN on MinAtar games, continual MinAtar, environment speed.",
+        discussion: """
+            Examples:
+              plasticity rl breakout --steps 200000 --out runs/breakout
+              plasticity rl continual --games space_invaders,asterix,seaquest --switch-every 100000 --steps 300000
+              plasticity rl bench --python /tmp/minatarvenv/bin/python
+            See docs/rl.md.
+            """,
+        subcommands: [RLTrain.self, RLContinual.self, RLBench.self],
+        defaultSubcommand: RLTrain.self)
+}
+
+/// Options shared by single-game and continual training.
+struct DQNOptions: ParsableArguments {
+    @Option(help: "Frames to play (environment steps over all parallel environments).") var steps = 200_000
+    @Option(help: "Seed of environments, network and exploration.") var seed: UInt64 = 0
+    @Option(help: "Normalisation in the W4 network: none or layernorm.") var norm = "none"
+    @Option(help: "Directory for metrics.jsonl and run.json (created).") var out: String?
+    @Option(help: "Parallel environments.") var envs = 1
+    @Option(help: "Adam learning rate.") var lr: Float = 1e-4
+    @Option(help: "Decoupled weight decay λ (AdamW).") var weightDecay: Float = 0
+    @Option(help: "Loss: huber, two-hot or hl-gauss.") var loss = "huber"
+    @Option(help: "Bins of a distributional loss.") var bins = 51
+    @Option(help: "Support [−v, v] of a distributional loss.") var valueRange: Float = 50
+    @Flag(inversion: .prefixedNo, help: "Double DQN.") var double = true
+    @Option(help: "Replay buffer capacity (transitions).") var replay = 100_000
+    @Option(help: "Minibatch size.") var batch = 32
+    @Option(help: "Frames of random play before learning.") var learningStarts = 5000
+    @Option(help: "Frames per gradient update.") var trainEvery = 1
+    @Option(help: "Updates between target-network copies.") var targetUpdate = 1000
+    @Option(help: "Frames over which ε falls from 1 to --epsilon-end.") var epsilonFrames = 100_000
+    @Option(help: "Final ε.") var epsilonEnd: Float = 0.1
+    @Option(help: "Discount γ.") var gamma: Float = 0.99
+    @Option(help: "Frames between metrics records.") var logEvery = 5000
+    @Option(help: "Frames between diagnostics (dormant ratio, srank, norms; 0: off).") var diagnosticsEvery = 0
+    @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: ArgumentHelp("A catalogue intervention, NAME or NAME:key=value,key=value (repeatable; see plasticity interventions).",
+                               valueName: "spec")) var intervention: [String] = []
+
+    func interventionSpecs() throws -> [InterventionSpec] {
+        try intervention.map { text in
+            let parts = text.split(separator: ":", maxSplits: 1)
+            var parameters: [String: InterventionValue] = [:]
+            for pair in parts.count > 1 ? parts[1].split(separator: ",") : [] {
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2 else { throw RLError("--intervention '\(text)': '\(pair)' is not key=value") }
+                parameters[kv[0]] = Double(kv[1]).map { .number($0) } ?? .text(kv[1])
+            }
+            return InterventionSpec(String(parts.first ?? ""), parameters)
+        }
+    }
+
+    func dqnSettings() throws -> DQNSettings {
+        var s = DQNSettings()
+        guard let n = Architecture.Norm(rawValue: norm) else { throw RLError("--norm '\(norm)' is not none or layernorm") }
+        s.norm = n
+        s.learningRate = lr
+        s.weightDecay = weightDecay
+        switch loss {
+        case "huber": s.loss = .huber(delta: 1)
+        case "two-hot": s.loss = .distributional(.twoHot, minimum: -valueRange, maximum: valueRange, bins: bins)
+        case "hl-gauss": s.loss = .distributional(.hlGauss(sigma: nil), minimum: -valueRange, maximum: valueRange, bins: bins)
+        default: throw RLError("--loss '\(loss)' is not huber, two-hot or hl-gauss")
+        }
+        s.doubleDQN = double
+        s.replayCapacity = replay
+        s.batchSize = batch
+        s.learningStarts = learningStarts
+        s.trainEvery = trainEvery
+        s.targetUpdateEvery = targetUpdate
+        s.epsilonFrames = epsilonFrames
+        s.epsilonEnd = epsilonEnd
+        s.gamma = gamma
+        try s.validate()
+        return s
+    }
+
+    func apply(to run: inout RLRunSettings) throws {
+        run.interventions = try interventionSpecs()
+        run.environments = envs
+        run.seed = seed
+        run.logEvery = logEvery
+        run.diagnosticsEvery = diagnosticsEvery
+    }
+
+    /// Runs the DQN, printing a progress line per record and appending records to
+    /// OUT/metrics.jsonl as they come.
+    func train(_ settings: RLRunSettings, arguments: [String]) throws {
+        do {
+            BLAS.setThreads(threads)
+            let dqn = try dqnSettings()
+            let run = try DQNRun(settings: settings, dqn: dqn)
+            var metrics: FileHandle?
+            if let out {
+                let dir = URL(fileURLWithPath: out)
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let info: [String: Any] = ["command": (["plasticity", "rl"] + arguments).joined(separator: " "),
+                                           "games": settings.games.map(\.rawValue), "frames": settings.frames,
+                                           "switch_every": settings.switchEvery, "seed": settings.seed,
+                                           "norm": dqn.norm.rawValue, "parameters": run.agent.online.parameterCount,
+                                           "blas_threads": threads, "blas_core": BLAS.coreName]
+                try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys, .prettyPrinted])
+                    .write(to: dir.appendingPathComponent("run.json"))
+                let path = dir.appendingPathComponent("metrics.jsonl")
+                FileManager.default.createFile(atPath: path.path, contents: nil)
+                metrics = try FileHandle(forWritingTo: path)
+            }
+            try run.run { record in
+                metrics?.write(Data((record.jsonLine + "\n").utf8))
+                Console.line(Self.progress(record, total: settings.frames))
+            }
+            try metrics?.close()
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func progress(_ r: MetricsRecord, total: Int) -> String {
+        func number(_ key: String) -> Double? { r[key]?.number }
+        let frame = number("frame") ?? 0
+        switch r["event"] {
+        case .string("switch")?:
+            return "frame \(Int(frame)): switching to \(r["game"].map { $0.json } ?? "?")"
+        case .string("end")?:
+            return String(format: "done: %d frames, %d episodes, mean return (last 100) %.2f, %.1f s",
+                          Int(frame), Int(number("episodes") ?? 0), number("return_mean_100") ?? .nan, number("elapsed_s") ?? 0)
+        default:
+            let rate = number("frames_per_s") ?? 0
+            let eta = rate > 0 ? (Double(total) - frame) / rate : 0
+            func shown(_ key: String, _ format: String) -> String { number(key).map { String(format: format, $0) } ?? "-" }
+            var text = "frame \(Int(frame))/\(total) \(r["game"].map { $0.json } ?? "") return \(shown("return_mean", "%.2f"))"
+                + " (last 100 \(shown("return_mean_100", "%.2f"))) loss \(shown("loss", "%.4f")) ε \(shown("epsilon", "%.2f"))"
+                + String(format: " | %.0f frames/s ETA ", rate) + ProgressLine.duration(eta)
+            if let d = number("dormant.tau0.1"), let s = number("srank.delta0.01") {
+                text += String(format: " | dormant %.3f srank %.0f", d, s)
+            }
+            return text
+        }
+    }
+}
+
+/// `plasticity rl GAME`: a DQN on one MinAtar game.
+struct RLTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a DQN on one MinAtar game (the default subcommand: plasticity rl GAME …).")
+
+    @Argument(help: "asterix, breakout, freeway, seaquest or space_invaders.") var game: String
+    @OptionGroup var options: DQNOptions
+
+    func run() throws {
+        let parsed: MinAtarGame
+        do { parsed = try MinAtarGame(name: game) } catch { throw ValidationError("\(error)") }
+        var settings = RLRunSettings(games: [parsed], frames: options.steps)
+        do { try options.apply(to: &settings) } catch { throw ValidationError("\(error)") }
+        try options.train(settings, arguments: CommandLine.arguments.dropFirst(2).map { $0 })
+    }
+}
+
+/// `plasticity rl continual`: continual MinAtar.
+struct RLContinual: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "continual",
+        abstract: "Train one DQN on a sequence of MinAtar games (10 padded channels, 6 actions).")
+
+    @Option(help: "Comma-separated games in play order (cycled).") var games = "space_invaders,asterix,seaquest"
+    @Option(help: "Frames per game before switching.") var switchEvery = 100_000
+    @Flag(help: "Empty the replay buffer at each switch.") var resetReplay = false
+    @OptionGroup var options: DQNOptions
+
+    func run() throws {
+        let list: [MinAtarGame]
+        do { list = try games.split(separator: ",").map { try MinAtarGame(name: String($0)) } } catch { throw ValidationError("\(error)") }
+        var settings = RLRunSettings(games: list, frames: options.steps, switchEvery: switchEvery)
+        settings.continual = true
+        settings.resetReplayOnSwitch = resetReplay
+        do { try options.apply(to: &settings) } catch { throw ValidationError("\(error)") }
+        try options.train(settings, arguments: CommandLine.arguments.dropFirst(2).map { $0 })
+    }
+}
+
+/// `plasticity rl bench`: MinAtar environment frames/s, optionally beside the reference.
+struct RLBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Environment frames/s per game (observation written every frame), one core.",
+        discussion: """
+            With --python PATH (a Python with minatar==1.0.15, see scripts/minatar-reference.py) the
+            reference is measured in the same run and the ratio printed.
+            """)
+
+    @Option(help: "Seconds per timed window.") var seconds = 0.5
+    @Option(help: "Python interpreter with minatar installed, to measure the reference too.") var python: String?
+    @Option(help: "Episodes per game for the reference measurement.") var referenceEpisodes = 300
+
+    func run() throws {
+        var reference: [String: Double] = [:]
+        if let python {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = ["scripts/minatar-reference.py", "--episodes", String(referenceEpisodes)]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                Console.error("error: scripts/minatar-reference.py failed (exit \(process.terminationStatus)); run from the repository root")
+                throw ExitCode.failure
+            }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                   let game = object["game"] as? String, let rate = object["steps_per_s"] as? Double {
+                    reference[game] = rate
+                }
+            }
+        }
+        for game in MinAtarGame.allCases {
+            let ours = try EnvironmentBenchmark.framesPerSecond(game, seconds: seconds)
+            var line = game.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%12.0f frames/s", ours)
+            if let r = reference[game.rawValue] {
+                line += String(format: "   reference %9.0f   ratio %6.1f×", r, ours / r)
+            }
+            Console.line(line)
+        }
+    }
+}
