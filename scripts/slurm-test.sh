@@ -138,7 +138,7 @@ done
 log "array job finished"
 status=$("$plasticity" sweep status "$work/out")
 echo "$status"
-grep -q "4 runs: 4 done, 0 running, 0 failed, 0 pending" <<<"$status" || { echo "slurm-test: FAILED: not all 4 runs done"; cat "$work"/out/slurm/*.out "$work"/out/logs/*.log 2>/dev/null | tail -30; exit 1; }
+grep -q "4 runs: 4 done, 0 diverged, 0 running, 0 failed, 0 pending" <<<"$status" || { echo "slurm-test: FAILED: not all 4 runs done"; cat "$work"/out/slurm/*.out "$work"/out/logs/*.log 2>/dev/null | tail -30; exit 1; }
 for run in $(cut -f2 "$work/out/runs.tsv"); do
     for f in config.toml metrics.jsonl summary.json model.safetensors; do
         [[ -s $work/out/$run/$f ]] || { echo "slurm-test: FAILED: $run/$f missing"; exit 1; }

@@ -55,10 +55,10 @@ struct SweepStart: ParsableCommand {
             if backend == "slurm" { return try submit(plan, dir, todo) }
             let start = Date()
             let runs = Dictionary(uniqueKeysWithValues: plan.runs.map { ($0.index, $0) })
-            let failed = try LocalSweepRunner(directory: dir, jobs: jobs ?? 2, executable: Study.executable).run(todo) { done, total, index, failure in
+            let failed = try LocalSweepRunner(directory: dir, jobs: jobs ?? 2, executable: Study.executable).run(todo) { done, total, index, outcome in
                 let eta = Double(total - done) * Date().timeIntervalSince(start) / Double(max(done, 1))
                 let label = runs[index].map { $0.assignments.map { "\($0.key)=\($0.value)" }.joined(separator: " ") } ?? "\(index)"
-                Console.line("[\(done)/\(total)] \(label): \(failure.map { "FAILED: \($0)" } ?? "done") | ETA \(ProgressLine.duration(eta))")
+                Console.line("[\(done)/\(total)] \(label): \(outcome) | ETA \(ProgressLine.duration(eta))")
             }
             try SweepStatus.report(dir)
             if !failed.isEmpty {
@@ -110,7 +110,7 @@ struct SweepStatus: ParsableCommand {
         let states = try dir.states()
         let counts = SweepDirectory.State.allCases.map { s in "\(states.filter { $0.state == s }.count) \(s.rawValue)" }
         Console.line("\(states.count) runs: " + counts.joined(separator: ", "))
-        for s in states where s.state == .failed || s.state == .running {
+        for s in states where [.failed, .running, .diverged].contains(s.state) {
             let path = s.directory.url.path.replacingOccurrences(of: dir.url.path + "/", with: "")
             Console.line("  \(s.state.rawValue) \(path)\(s.detail.map { ": \($0)" } ?? "")")
         }

@@ -60,7 +60,7 @@ import Testing
         let first = try CLI.run(["sweep", file.path, "--out", out.path, "--jobs", "2"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("4 runs = 2 stream.protocol × 2 seed; 0 already done, 4 to run"))
-        #expect(first.stdout.contains("4 runs: 4 done, 0 running, 0 failed, 0 pending"))
+        #expect(first.stdout.contains("4 runs: 4 done, 0 diverged, 0 running, 0 failed, 0 pending"))
         #expect(first.stdout.contains("4 added"))
         for run in try SweepDirectory(out.path).runs() {
             #expect(FileManager.default.fileExists(atPath: run.directory.summaryURL.path))
@@ -71,17 +71,32 @@ import Testing
         #expect(query.stdout.split(separator: "\n").count == 5, "\(query.stdout)\(query.stderr)")
     }
 
-    @Test func failedRunsAreReportedAndRetried() throws {
+    /// A diverged run is reported with where it diverged and is not retried.
+    @Test func divergedRunsAreReportedAndNotRetried() throws {
         let file = try Self.sweepFile("[grid]\n\"optimizer.lr\" = [0.001, 1e30]\n")
         let out = file.deletingLastPathComponent().appendingPathComponent("out")
         let first = try CLI.run(["sweep", file.path, "--out", out.path])
-        #expect(first.status != 0)
+        #expect(first.status == 0, "\(first.stderr)")
         let status = try CLI.run(["sweep", "status", out.path])
         #expect(status.status == 0, "\(status.stderr)")
-        #expect(status.stdout.contains("2 runs: 1 done, 0 running, 1 failed, 0 pending"), "\(status.stdout)")
-        #expect(status.stdout.contains("failed runs/optimizer.lr-1e+30: error: loss became"), "\(status.stdout)")
+        #expect(status.stdout.contains("2 runs: 1 done, 1 diverged, 0 running, 0 failed, 0 pending"), "\(status.stdout)")
+        #expect(status.stdout.contains("diverged runs/optimizer.lr-1e+30: loss became non-finite at global step "), "\(status.stdout)")
         let retry = try CLI.run(["sweep", file.path, "--out", out.path])
-        #expect(retry.stdout.contains("1 already done, 1 to run"), "\(retry.stdout)")
+        #expect(retry.stdout.contains("2 already done, 0 to run"), "\(retry.stdout)")
+    }
+
+    /// A run whose attempt exited non-zero is failed, with its last error line, and is retried.
+    @Test func failedRunsAreReportedAndRetried() throws {
+        let file = try Self.sweepFile("[grid]\nseed = [0, 1]\n")
+        let plan = try SweepPlan(text: try String(contentsOf: file, encoding: .utf8), file: file.path)
+        let dir = SweepDirectory(file.deletingLastPathComponent().appendingPathComponent("out").path)
+        try dir.prepare(plan)
+        try "setup\nerror: boom\n".write(to: dir.logBase(1).appendingPathExtension("log"), atomically: true, encoding: .utf8)
+        try "1\n".write(to: dir.logBase(1).appendingPathExtension("exit"), atomically: true, encoding: .utf8)
+        let states = try dir.states()
+        #expect(states.map(\.state) == [.pending, .failed])
+        #expect(states[1].detail == "error: boom")
+        #expect(try dir.unfinished() == [0, 1])
     }
 
     /// The generated array script, run by bash as Slurm would run its task 1.

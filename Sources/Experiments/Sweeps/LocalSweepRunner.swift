@@ -16,8 +16,9 @@ public struct LocalSweepRunner {
     }
 
     /// Runs the runs numbered `indices`; `progress` gets (finished so far, total, run index,
-    /// error line or nil) after each. Returns the indices that failed.
-    public func run(_ indices: [Int], progress: (Int, Int, Int, String?) -> Void) throws -> [Int] {
+    /// outcome: "done", "DIVERGED: where" or "FAILED: error line") after each. Returns the
+    /// indices that failed (a diverged run has not failed: it ran as far as it can).
+    public func run(_ indices: [Int], progress: (Int, Int, Int, String) -> Void) throws -> [Int] {
         let paths = Dictionary(uniqueKeysWithValues: try directory.runs().map { ($0.index, $0.directory) })
         var pending = indices, active: [(index: Int, process: Process)] = [], failed: [Int] = [], finished = 0
         while !pending.isEmpty || !active.isEmpty {
@@ -31,13 +32,18 @@ public struct LocalSweepRunner {
                 active.remove(at: i)
                 let base = directory.logBase(a.index)
                 try "\(a.process.terminationStatus)\n".write(to: base.appendingPathExtension("exit"), atomically: true, encoding: .utf8)
-                var failure: String?
+                var outcome = "done"
                 if a.process.terminationStatus != 0 {
-                    failed.append(a.index)
-                    failure = try directory.states().first { $0.index == a.index }?.detail
+                    let state = try directory.states().first { $0.index == a.index }
+                    if state?.state == .diverged {
+                        outcome = "DIVERGED" + (state?.detail.map { ": \($0)" } ?? "")
+                    } else {
+                        failed.append(a.index)
+                        outcome = "FAILED: " + (state?.detail ?? "exited with status \(a.process.terminationStatus)")
+                    }
                 }
                 finished += 1
-                progress(finished, indices.count, a.index, failure)
+                progress(finished, indices.count, a.index, outcome)
             }
         }
         return failed.sorted()

@@ -8,8 +8,11 @@ import Foundation
 public struct SweepDirectory: Sendable {
     /// Where a run stands.
     public enum State: String, Sendable, CaseIterable {
-        /// `summary.json` written.
+        /// Trained to the end (`summary.json` with status finished).
         case done
+        /// Stopped by a NaN/Inf loss or parameter (`summary.json` with status diverged); like
+        /// a study, a sweep does not retry it, since it would diverge again.
+        case diverged
         /// Started and not yet exited (a local run whose process is gone counts as pending; a
         /// Slurm task killed without a chance to record its exit shows here).
         case running
@@ -19,7 +22,7 @@ public struct SweepDirectory: Sendable {
         case pending
     }
 
-    /// One run's state; `detail` is a failed run's last error line.
+    /// One run's state; `detail` is a failed run's last error line or where a run diverged.
     public struct RunState: Sendable {
         public let index: Int
         public let directory: RunDirectory
@@ -78,7 +81,12 @@ public struct SweepDirectory: Sendable {
         let fm = FileManager.default
         return try runs().map { index, dir in
             let base = logBase(index)
-            if fm.fileExists(atPath: dir.summaryURL.path) { return RunState(index: index, directory: dir, state: .done, detail: nil) }
+            switch RunSummary.status(at: dir.summaryURL) {
+            case .finished: return RunState(index: index, directory: dir, state: .done, detail: nil)
+            case .diverged: return RunState(index: index, directory: dir, state: .diverged, detail: Self.divergence(dir))
+            case .interrupted: return RunState(index: index, directory: dir, state: .pending, detail: nil)
+            case nil: break
+            }
             if let exit = try? String(contentsOf: base.appendingPathExtension("exit"), encoding: .utf8) {
                 let code = exit.trimmingCharacters(in: .whitespacesAndNewlines)
                 if code != "0" {
@@ -92,6 +100,14 @@ public struct SweepDirectory: Sendable {
             }
             return RunState(index: index, directory: dir, state: .pending, detail: nil)
         }
+    }
+
+    /// "at global step N" from a diverged run's summary.
+    static func divergence(_ dir: RunDirectory) -> String? {
+        guard let data = FileManager.default.contents(atPath: dir.summaryURL.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let at = object["diverged_at"] as? [String: Any], let step = at["global_step"] as? Int else { return nil }
+        return "\(at["quantity"] as? String ?? "loss") became non-finite at global step \(step)"
     }
 
     /// Whether a `.started` marker (`<host> <pid>` from the local backend, `slurm <job>` from
