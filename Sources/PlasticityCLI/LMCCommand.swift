@@ -2,6 +2,7 @@ import ArgumentParser
 import Connectivity
 import Experiments
 import Foundation
+import Networks
 import Reports
 import Tensors
 
@@ -34,7 +35,7 @@ struct LMCCommand: ParsableCommand {
     @Argument(help: "Checkpoint A (safetensors).") var a: String
     @Argument(help: "Checkpoint B (safetensors).") var b: String
     @Option(help: "Experiment config whose [model] and [data] to use.") var config: String?
-    @Option(help: "Architecture family: mlp, cnn, cnn-deep, resnet.") var arch: String?
+    @Option(help: ArgumentHelp("Architecture: a family (mlp, cnn, cnn-deep, resnet) or a one-line spec as for diagnose, e.g. \"mlp[128,128] relu norm=layernorm\".", valueName: "spec")) var arch: String?
     @Option(help: "Hidden widths, comma-separated (with --arch).") var widths: String?
     @Option(help: "Activation (with --arch).") var activation: String?
     @Option(help: "none, layernorm or batchnorm (with --arch).") var norm: String?
@@ -100,7 +101,8 @@ struct LMCCommand: ParsableCommand {
             throw ValidationError("no config.toml next to \(a): give --config FILE, or --arch and --data")
         }
         var toml = ""
-        if let arch {
+        let isSpec = arch?.contains(where: { $0 == "[" || $0 == " " }) ?? false
+        if let arch, !isSpec {
             toml += "[model]\narch = \(quoted(arch))\n"
             if let widths { toml += "widths = [\(widths)]\n" }
             if let activation { toml += "activation = \(quoted(activation))\n" }
@@ -114,7 +116,11 @@ struct LMCCommand: ParsableCommand {
             if let dataSeed { toml += "seed = \(dataSeed)\n" }
         }
         let flags = try ExperimentConfig.parse(toml, file: "command-line options")
-        if arch != nil { base.model = flags.model }
+        if let arch, isSpec {
+            base.model = try Architecture(parsing: arch)
+        } else if arch != nil {
+            base.model = flags.model
+        }
         if data != nil { base.data = flags.data }
         return base
     }

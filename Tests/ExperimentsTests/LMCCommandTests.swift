@@ -52,4 +52,18 @@ import Tensors
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("error: command-line options") && r.stderr.contains("groupnorm"), "\(r.stderr)")
     }
+
+    /// `--arch` also takes the one-line spec `diagnose` takes; a network with itself has no barrier.
+    @Test func architectureSpecAsForDiagnose() throws {
+        let dir = CLI.temporaryDirectory("lmc-spec")
+        let a = dir.appendingPathComponent("A.safetensors")
+        try saveMLP(widths: [16, 8], seed: 1, to: a)
+        let r = try CLI.run(["lmc", a.path, a.path, "--arch", "mlp[16,8] relu", "--data", "gaussian-clusters",
+                             "--data-count", "50", "--points", "3", "--out", dir.appendingPathComponent("out").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("mlp[16,8] relu norm=none on gaussian-clusters"), "\(r.stdout)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/lmc.json"))) as! [String: Any]
+        let curves = (json["report"] as! [String: Any])["curves"] as! [[String: Any]]
+        #expect(!curves.isEmpty)
+    }
 }
