@@ -65,10 +65,7 @@ public final class EndpointPair {
     /// a PlasticityLab run checkpoint (metadata format `plasticitylab-checkpoint-1`).
     public static func modelEntries(_ url: URL) throws -> [StateEntry] {
         guard FileManager.default.fileExists(atPath: url.path) else { throw ConnectivityError("\(url.path): no such file") }
-        let file = try SafetensorsFile.read(contentsOf: url)
-        let entries = try file.stateEntries()
-        guard file.metadata["format"]?.hasPrefix("plasticitylab-checkpoint") == true else { return entries }
-        return entries.filter { !$0.name.hasPrefix("optimizer.") && !$0.name.hasPrefix("hook.") }
+        return try SafetensorsFile.read(contentsOf: url).networkEntries()
     }
 
     /// The contiguous index ranges of `group` in the flat parameter buffer.

@@ -85,9 +85,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
             for j in i..<rows { gram[i * rows + j] += deltaGram[i * rows + j] * (inputGram[(i / r) * examples + j / r] + 1) }
         }
     }
-    for i in 0..<rows {
-        for j in 0..<i { gram[i * rows + j] = gram[j * rows + i] }
-    }
+    mirrorUpperTriangle(&gram, size: rows)
     return gram
 }
 
@@ -108,8 +106,13 @@ private func fullGram(_ x: [Double], count: Int, width: Int) -> [Double] {
     x.withUnsafeBufferPointer { a in
         g.withUnsafeMutableBufferPointer { DoubleBLAS.syrkUpper(n: count, k: width, a.baseAddress!, lda: width, $0.baseAddress!) }
     }
-    for i in 0..<count {
-        for j in 0..<i { g[i * count + j] = g[j * count + i] }
-    }
+    mirrorUpperTriangle(&g, size: count)
     return g
+}
+
+/// Copies the upper triangle of a row-major size×size matrix onto its lower triangle.
+private func mirrorUpperTriangle(_ g: inout [Double], size n: Int) {
+    for i in 0..<n {
+        for j in 0..<i { g[i * n + j] = g[j * n + i] }
+    }
 }

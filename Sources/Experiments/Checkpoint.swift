@@ -67,8 +67,7 @@ public struct Checkpoint {
             throw ConfigError(file: url.path, "written with \(threads) BLAS thread(s), resuming with \(BLAS.threads): results would differ; set train.threads = \(threads)")
         }
         let entries = try file.stateEntries()
-        let model = entries.filter { !$0.name.hasPrefix("optimizer.") && !$0.name.hasPrefix("hook.") }
-        do { try trainer.network.load(model, strict: true) } catch {
+        do { try trainer.network.load(file.networkEntries(of: entries), strict: true) } catch {
             throw ConfigError(file: url.path, "\(error)")
         }
         let optimizerState = entries.filter { $0.name.hasPrefix("optimizer.") }

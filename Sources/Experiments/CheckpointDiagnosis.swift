@@ -90,8 +90,7 @@ public struct CheckpointDiagnosis {
     /// The file's network entries: everything but a run checkpoint's optimiser and hook state.
     static func modelEntries(_ path: String) throws -> [StateEntry] {
         guard FileManager.default.fileExists(atPath: path) else { throw ConfigError(file: path, "no such file") }
-        return try SafetensorsFile.read(contentsOf: URL(fileURLWithPath: path)).stateEntries()
-            .filter { !$0.name.hasPrefix("optimizer.") && !$0.name.hasPrefix("hook.") }
+        return try SafetensorsFile.read(contentsOf: URL(fileURLWithPath: path)).networkEntries()
     }
 
     /// The output width: the first dimension of the highest-numbered `layers.<i>.weight`.

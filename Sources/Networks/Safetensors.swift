@@ -84,6 +84,17 @@ public struct SafetensorsFile: Sendable {
             return StateEntry(name: e.name, tensor: tensor, storedType: e.dtype == .I64 ? .int64 : .float32)
         }
     }
+
+    /// The network's entries: `stateEntries()` less the `optimizer.*` and `hook.*` entries of a
+    /// PlasticityLab training checkpoint (metadata `format` starting `plasticitylab-checkpoint`);
+    /// any other file's entries are all the network's.
+    public func networkEntries() throws -> [StateEntry] { networkEntries(of: try stateEntries()) }
+
+    /// `networkEntries()` for entries already decoded from this file.
+    public func networkEntries(of all: [StateEntry]) -> [StateEntry] {
+        guard metadata["format"]?.hasPrefix("plasticitylab-checkpoint") == true else { return all }
+        return all.filter { !$0.name.hasPrefix("optimizer.") && !$0.name.hasPrefix("hook.") }
+    }
 }
 
 /// A malformed or unreadable safetensors file; `description` is one line naming the file

@@ -70,7 +70,7 @@ struct Diagnose: ParsableCommand {
     static func configPath(_ path: String) -> String {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        return exists && isDirectory.boolValue ? (path as NSString).appendingPathComponent("config.toml") : path
+        return exists && isDirectory.boolValue ? RunDirectory(path).configURL.path : path
     }
 
     static func format(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "null" }

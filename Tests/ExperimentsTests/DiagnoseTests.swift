@@ -9,7 +9,8 @@ import Testing
 /// values against independent computations, and clear errors.
 @Suite struct DiagnoseTests {
     /// An mlp[16] with 4 inputs and 3 outputs whose hidden units 2, 5 and 11 are dead (bias −100),
-    /// saved with an extra optimiser entry as a run checkpoint has; plus a probe of 40 examples.
+    /// saved with an extra optimiser entry and the format tag as a run checkpoint has; plus a
+    /// probe of 40 examples.
     func fixture() throws -> (dir: URL, model: String, inputs: String, labels: String, network: Network) {
         let dir = CLI.temporaryDirectory("diagnose")
         var rng = RandomGenerator(seed: 3)
@@ -17,7 +18,7 @@ import Testing
         for u in [2, 5, 11] { net.parameter(named: "layers.0.bias")!.value[u] = -100 }
         let extra = StateEntry(name: "optimizer.m", tensor: Tensor(shape: Shape(2), values: [1, 2]))
         let model = dir.appendingPathComponent("model.safetensors")
-        try SafetensorsFile(stateDict: net.stateDict() + [extra]).write(to: model)
+        try SafetensorsFile(stateDict: net.stateDict() + [extra], metadata: ["format": Checkpoint.format]).write(to: model)
         var x = [Float](repeating: 0, count: 40 * 4)
         for i in x.indices { x[i] = rng.normal() }
         let inputs = dir.appendingPathComponent("x.npy").path, labels = dir.appendingPathComponent("y.npy").path
