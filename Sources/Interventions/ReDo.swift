@@ -11,41 +11,62 @@ import Training
 /// The batch is the trainer's current one (`trainer.batchInputs`) run forward in evaluation
 /// mode right after the step (BatchNorm uses its running statistics), so no extra data is
 /// drawn. All layers are scored from one forward pass, then reset, and each reset is
-/// announced to the other hooks (`Trainer.announceUnitReset`). Reports
-/// `redo_dormant_fraction` (before the reset) and `redo_reset_units`.
+/// announced to the other hooks (`Trainer.announceUnitReset`).
+///
+/// Scores are relative to the layer's mean activity, which revived units raise, so a unit
+/// scored just above τ can fall below it after a pass (and a re-drawn unit can itself be
+/// dormant). ReDo therefore repeats score-and-reset until no τ-dormant unit is left or
+/// `passes` passes have run; `passes = 1` is the paper's single pass. Reports
+/// `redo_dormant_fraction` (before the first pass), `redo_reset_units` (resets summed over
+/// passes), `redo_passes` and `redo_dormant_after` (units still τ-dormant at the end).
 public final class ReDo: ConfigurableIntervention {
     public static let info = InterventionInfo(
         name: "redo", summary: "every F steps re-initialises τ-dormant units (incoming re-drawn, outgoing zeroed, optimiser state reset)",
         source: "Sokar et al. 2023",
         parameters: [("tau", "0.1", "dormancy threshold τ on the normalised score s_i"),
-                     ("every", "1000", "F: steps between recycling passes")])
+                     ("every", "1000", "F: steps between recycling rounds"),
+                     ("passes", "4", "most score-and-reset passes per round, until none is τ-dormant (1 = the paper's single pass)")])
     public var name = ReDo.info.name
     public let tau: Float
     public let every: Int
+    public let passes: Int
 
     public init(_ p: InterventionParameters) throws {
         tau = Float(try p.number("tau", in: 0...(.infinity)))
         every = try p.integer("every", in: 1...Int.max)
+        passes = try p.integer("passes", in: 1...100)
     }
 
     public func stepDidFinish(_ trainer: Trainer) throws {
         guard trainer.position.globalStep % every == 0 else { return }
-        _ = trainer.network.forward(trainer.batchInputs, mode: .evaluation)
-        var dormant: [(HiddenLayer, [Int])] = []
-        var units = 0
-        for layer in trainer.network.hiddenLayers {
-            guard let activity = layer.meanAbsoluteActivation() else { continue }
-            units += activity.count
-            dormant.append((layer, DormancyScores.dormant(activity.map(Double.init), threshold: Double(tau))))
+        var dormant = dormantUnits(trainer)
+        let units = dormant.reduce(0) { $0 + $1.scored }
+        let firstCount = dormant.reduce(0) { $0 + $1.units.count }
+        var reset = 0, passesRun = 0
+        while passesRun < passes, !dormant.allSatisfy({ $0.units.isEmpty }) {
+            var indices: [Int] = []
+            for (layer, chosen, _) in dormant where !chosen.isEmpty {
+                indices += layer.resetUnits(chosen, rng: &trainer.rng)
+                trainer.announceUnitReset(layer: layer.name, units: chosen)
+                reset += chosen.count
+            }
+            trainer.optimizer.resetState(indices: indices)
+            passesRun += 1
+            dormant = dormantUnits(trainer)
         }
-        var indices: [Int] = [], reset = 0
-        for (layer, chosen) in dormant where !chosen.isEmpty {
-            indices += layer.resetUnits(chosen, rng: &trainer.rng)
-            trainer.announceUnitReset(layer: layer.name, units: chosen)
-            reset += chosen.count
-        }
-        trainer.optimizer.resetState(indices: indices)
-        trainer.pendingMetrics.set("redo_dormant_fraction", units > 0 ? Double(reset) / Double(units) : nil)
+        trainer.pendingMetrics.set("redo_dormant_fraction", units > 0 ? Double(firstCount) / Double(units) : nil)
         trainer.pendingMetrics["redo_reset_units"] = .int(reset)
+        trainer.pendingMetrics["redo_passes"] = .int(passesRun)
+        trainer.pendingMetrics["redo_dormant_after"] = .int(dormant.reduce(0) { $0 + $1.units.count })
+    }
+
+    /// The τ-dormant units of every scored hidden layer on the trainer's current batch.
+    private func dormantUnits(_ trainer: Trainer) -> [(layer: HiddenLayer, units: [Int], scored: Int)] {
+        _ = trainer.network.forward(trainer.batchInputs, mode: .evaluation)
+        return trainer.network.hiddenLayers.compactMap { layer in
+            layer.meanAbsoluteActivation().map {
+                (layer, DormancyScores.dormant($0.map(Double.init), threshold: Double(tau)), $0.count)
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func unknownNamesAndKeysAreOneLineErrors() {
-        #expect(throws: InterventionError("redo: unknown parameter 'tua' (valid: tau, every)")) {
+        #expect(throws: InterventionError("redo: unknown parameter 'tua' (valid: tau, every, passes)")) {
             try InterventionCatalog.make(InterventionSpec("redo", ["tua": 0.1]))
         }
         #expect(throws: InterventionError("optimizer-reset: unknown parameter 'k' (it takes no parameters)")) {
