@@ -41,15 +41,17 @@ public struct ProbeTaskSettings: Sendable, Equatable {
 /// result depends only on (network, inputs, settings), never on the factory's own randomness.
 /// Normalisation layers keep the factory's fresh values (γ = 1, β = 0, running statistics at
 /// their defaults). Training uses training-mode forwards (BatchNorm batch statistics).
+///
+/// `probe.loss_fresh` depends only on (architecture, inputs, settings); a caller measuring
+/// the same probe repeatedly passes the first result as `freshLoss` and skips that half of
+/// the cost (the scheduled `probe` group does).
 public func probeTaskPlasticity(of network: Network, makeNetwork: () throws -> Network, inputs: Tensor,
-                                settings: ProbeTaskSettings = ProbeTaskSettings()) throws -> DiagnosticValues {
+                                settings: ProbeTaskSettings = ProbeTaskSettings(),
+                                freshLoss: Double? = nil) throws -> DiagnosticValues {
     let n = inputs.shape[0]
     precondition(n > 0 && settings.steps >= 0 && settings.batchSize > 0, "probe task needs inputs, steps ≥ 0 and a positive batch size")
     let copy = try makeNetwork()
     try copy.load(network.stateDict())
-    let fresh = try makeNetwork()
-    var freshRandom = RandomGenerator(seed: settings.seed, stream: 1)
-    redrawUnitLayers(of: fresh, rng: &freshRandom)
 
     var targetRandom = RandomGenerator(seed: settings.seed, stream: 2)
     let task: ProbeTask
@@ -59,15 +61,20 @@ public func probeTaskPlasticity(of network: Network, makeNetwork: () throws -> N
         redrawUnitLayers(of: teacher, rng: &targetRandom)
         task = ProbeTask(inputs: inputs, targets: .values(teacher.forward(inputs, mode: .evaluation).copy()), loss: .mse)
     case .randomLabels:
-        let classes = fresh.forward(inputs, mode: .evaluation).shape.trailingCount
+        let classes = copy.forward(inputs, mode: .evaluation).shape.trailingCount
         task = ProbeTask(inputs: inputs, targets: .labels((0..<n).map { _ in targetRandom.below(classes) }), loss: .crossEntropy())
     }
     let loss = task.train(copy, settings: settings)
-    let freshLoss = task.train(fresh, settings: settings)
+    let baseline = try freshLoss ?? {
+        let fresh = try makeNetwork()
+        var freshRandom = RandomGenerator(seed: settings.seed, stream: 1)
+        redrawUnitLayers(of: fresh, rng: &freshRandom)
+        return task.train(fresh, settings: settings)
+    }()
     var values = DiagnosticValues()
     values.set("probe.loss", loss)
-    values.set("probe.loss_fresh", freshLoss)
-    values.set("probe.plasticity_loss", loss - freshLoss)
+    values.set("probe.loss_fresh", baseline)
+    values.set("probe.plasticity_loss", loss - baseline)
     return values
 }
 

@@ -26,11 +26,18 @@ extension DiagnosticGroup {
     }
 
     /// `probe.loss`, `probe.loss_fresh`, `probe.plasticity_loss` on the probe inputs
-    /// (`probeTaskPlasticity`); task ends only.
+    /// (`probeTaskPlasticity`); task ends only. The fresh network is trained once per probe
+    /// batch and its loss reused, since it does not depend on the measured network.
     public static func probe(makeNetwork: @escaping () throws -> Network,
                              settings: ProbeTaskSettings = ProbeTaskSettings()) -> DiagnosticGroup {
-        DiagnosticGroup(name: "probe", cadence: .taskEnds) {
-            try probeTaskPlasticity(of: $0.network, makeNetwork: makeNetwork, inputs: $0.probe.inputs, settings: settings)
+        let fresh = FreshProbeLoss()
+        return DiagnosticGroup(name: "probe", cadence: .taskEnds) { context in
+            let inputs = ObjectIdentifier(context.probe.inputs)
+            let values = try probeTaskPlasticity(of: context.network, makeNetwork: makeNetwork, inputs: context.probe.inputs,
+                                                 settings: settings, freshLoss: fresh.inputs == inputs ? fresh.loss : nil)
+            fresh.inputs = inputs
+            fresh.loss = values["probe.loss_fresh"]
+            return values
         }
     }
 
@@ -38,8 +45,10 @@ extension DiagnosticGroup {
     public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "entk", "interference"]
 
     /// The group called `name` with default settings. `makeNetwork` builds a fresh network
-    /// of the run's architecture; only the `probe` group needs it.
-    public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil) throws -> DiagnosticGroup {
+    /// of the run's architecture; only the `probe` group needs it. `traceSamples` caps the
+    /// Hutchinson samples of the `hessian` group (its main cost: one product each).
+    public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil,
+                             traceSamples: Int = 100) throws -> DiagnosticGroup {
         switch name {
         case "units": return .units()
         case "preactivations": return .preactivations
@@ -49,7 +58,12 @@ extension DiagnosticGroup {
             guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
             return .probe(makeNetwork: make)
         case "hessian":
-            return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { try hessianMetrics(network: $0.network, probe: $0.probe) }
+            var options = HessianOptions()
+            options.trace?.maxSamples = traceSamples
+            options.trace?.minSamples = Swift.min(10, traceSamples)
+            return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { [options] in
+                try hessianMetrics(network: $0.network, probe: $0.probe, options: options)
+            }
         case "entk":
             return DiagnosticGroup(name: "entk", cadence: .taskEnds) { try entkMetrics(network: $0.network, probe: $0.probe) }
         case "interference":
@@ -58,4 +72,10 @@ extension DiagnosticGroup {
             throw DiagnosticError("unknown diagnostic group '\(name)' (valid: \(standardNames.joined(separator: ", ")))")
         }
     }
+}
+
+/// The fresh network's probe loss for one probe batch, kept by the `probe` group.
+private final class FreshProbeLoss {
+    var inputs: ObjectIdentifier?
+    var loss: Double?
 }

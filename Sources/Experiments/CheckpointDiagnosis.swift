@@ -66,9 +66,10 @@ public struct CheckpointDiagnosis {
         self.references = refs
     }
 
-    /// Computes the named groups (`DiagnosticGroup.standardNames`) in order, timing each.
-    public func run(groups: [String]) throws -> [GroupResult] {
-        let built = try groups.map { try DiagnosticGroup.named($0, makeNetwork: makeNetwork) }
+    /// Computes the named groups (`DiagnosticGroup.standardNames`) in order, timing each;
+    /// `traceSamples` caps the Hessian trace's Hutchinson samples.
+    public func run(groups: [String], traceSamples: Int = 100) throws -> [GroupResult] {
+        let built = try groups.map { try DiagnosticGroup.named($0, makeNetwork: makeNetwork, traceSamples: traceSamples) }
         return built.map { group in
             if probe.targets == nil && (group.usesGradient || ["hessian", "interference"].contains(group.name)) {
                 return GroupResult(name: group.name, values: DiagnosticValues(), seconds: 0,

@@ -29,7 +29,7 @@ extension ExperimentConfig {
         out += "checkpoint_every = \(train.checkpointEvery)\nkeep_checkpoints = \(train.keepCheckpoints)\nthreads = \(train.threads)\n"
         let d = diagnostics
         out += "\n[diagnostics]\ngroups = [\(d.groups.map(q).joined(separator: ", "))]\nevery = \(d.every)\n"
-        out += "at_task_ends = \(d.atTaskEnds)\nprobe_size = \(d.probeSize)\nprobe_file = \(q(d.probeFile))\n"
+        out += "at_task_ends = \(d.atTaskEnds)\nprobe_size = \(d.probeSize)\nprobe_file = \(q(d.probeFile))\ntrace_samples = \(d.traceSamples)\n"
         for spec in interventions { out += spec.toml }
         return out
     }

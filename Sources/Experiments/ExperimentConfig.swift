@@ -78,6 +78,8 @@ public struct DiagnosticsConfig: Equatable, Sendable {
     /// or the inputs of `probe_file` (an .npy array [N, …]).
     public var probeSize = 256
     public var probeFile = ""
+    /// Most Hutchinson samples of the `hessian` group (one Hessian-vector product each).
+    public var traceSamples = 30
 }
 
 /// The optimiser and its hyper-parameters (PyTorch names and defaults).
@@ -264,6 +266,7 @@ extension ExperimentConfig {
         c.diagnostics.atTaskEnds = try d.bool("at_task_ends", c.diagnostics.atTaskEnds)
         c.diagnostics.probeSize = try d.int("probe_size", c.diagnostics.probeSize, min: 1, max: ConfigLimits.batch)
         c.diagnostics.probeFile = try d.string("probe_file", c.diagnostics.probeFile)
+        c.diagnostics.traceSamples = try d.int("trace_samples", c.diagnostics.traceSamples, min: 2, max: 100_000)
         try d.finish()
 
         try root.finish()

@@ -32,12 +32,14 @@ struct Diagnose: ParsableCommand {
     @Option(help: "Comma-separated groups (\(DiagnosticGroup.standardNames.joined(separator: ","))).") var groups = DiagnosticGroup.standardNames.joined(separator: ",")
     @Option(help: "Checkpoint at initialisation, for distances and drifts from it.") var initial: String?
     @Option(help: "Seed of the fresh network the probe-task group compares with.") var seed: UInt64 = 0
+    @Option(help: "Most Hutchinson samples for the Hessian trace (one Hessian-vector product each).") var traceSamples = 100
     @Flag(help: "Print one JSON object instead of the table.") var json = false
 
     func validate() throws {
         if config == nil && arch == nil { throw ValidationError("give --arch SPEC or --config CONFIG|RUN_DIR") }
         if config == nil && data == nil && probe == nil { throw ValidationError("give --data NAME, --probe X.npy or --config") }
         if probeLabels != nil && probe == nil { throw ValidationError("--probe-labels needs --probe") }
+        if traceSamples < 2 { throw ValidationError("--trace-samples must be ≥ 2") }
     }
 
     func run() throws {
@@ -56,7 +58,7 @@ struct Diagnose: ParsableCommand {
             let diagnosis = try CheckpointDiagnosis(checkpoint: checkpoint, architecture: architecture, probe: source,
                                                     probeSize: probeSize, initial: initial, seed: seed)
             let names = groups.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            let results = try diagnosis.run(groups: names)
+            let results = try diagnosis.run(groups: names, traceSamples: traceSamples)
             Console.line(json ? try Self.json(diagnosis, source: source, results) : Self.table(diagnosis, source: source, results))
         } catch let e as ExitCode {
             throw e

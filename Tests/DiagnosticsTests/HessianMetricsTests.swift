@@ -5,6 +5,19 @@ import Tensors
 
 /// The Hessian group against the explicit Hessian of a small network (P = 59).
 @Suite struct HessianMetricsTests {
+    /// The scheduled group's trace budget: `named("hessian", traceSamples:)` caps the samples.
+    @Test func traceSamplesCapTheHutchinsonBudget() throws {
+        var rng = RandomGenerator(seed: 71)
+        let net = Network(Sequential(Linear(5, 6, rng: &rng), Activation(.relu), Linear(6, 2, rng: &rng)))
+        let probe = ProbeBatch(inputs: CurvatureMath.normalTensor(Shape(12, 5), seed: 72),
+                               targets: .labels(CurvatureMath.randomLabels(12, classes: 2, seed: 73)))
+        let context = DiagnosticContext(network: net, probe: probe, computeGradient: false)
+        let capped = try DiagnosticGroup.named("hessian", traceSamples: 4).compute(context)
+        let full = try DiagnosticGroup.named("hessian").compute(context)
+        #expect(capped["hessian.trace_samples"] == 4 && full["hessian.trace_samples"]! > 4)
+        #expect(full["hessian.products"]! - capped["hessian.products"]! == full["hessian.trace_samples"]! - 4)
+    }
+
     @Test func groupMatchesTheExplicitHessian() throws {
         var rng = RandomGenerator(seed: 71)
         let net = Network(Sequential(Linear(5, 6, rng: &rng), Activation(.gelu), Linear(6, 3, rng: &rng), Activation(.tanh),

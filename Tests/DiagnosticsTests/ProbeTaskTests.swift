@@ -55,4 +55,23 @@ import Tensors
         let b = try probeTaskPlasticity(of: net, makeNetwork: other, inputs: x, settings: Self.settings)
         #expect(a == b)
     }
+
+    /// The scheduled group trains the fresh network once per probe batch and reuses its loss:
+    /// measuring two different networks in turn gives exactly the uncached values.
+    @Test func theGroupReusesTheFreshLoss() throws {
+        let group = DiagnosticGroup.probe(makeNetwork: Self.makeNetwork, settings: Self.settings)
+        let x = ReferenceMath.normal(Shape(64, 8), seed: 1)
+        let probe = ProbeBatch(inputs: x)
+        let trained = Self.makeNetwork()
+        let first = trained.hiddenLayers[0].incoming as! Linear
+        for u in 0..<8 { ReferenceMath.plant(first, unit: u, bias: -1) }
+        for net in [Self.makeNetwork(), trained, Self.makeNetwork()] {
+            let cached = try group.compute(DiagnosticContext(network: net, probe: probe, computeGradient: false))
+            #expect(cached == (try probeTaskPlasticity(of: net, makeNetwork: Self.makeNetwork, inputs: x, settings: Self.settings)))
+        }
+        let fresh = try probeTaskPlasticity(of: trained, makeNetwork: Self.makeNetwork, inputs: x, settings: Self.settings)
+        let reused = try probeTaskPlasticity(of: trained, makeNetwork: Self.makeNetwork, inputs: x, settings: Self.settings,
+                                             freshLoss: 7)
+        #expect(reused["probe.loss"] == fresh["probe.loss"] && reused["probe.loss_fresh"] == 7)
+    }
 }

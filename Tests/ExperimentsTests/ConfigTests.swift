@@ -54,6 +54,7 @@ import Streams
             [diagnostics]
             groups = ["units", "features"]
             every = 100
+            trace_samples = 12
             [[interventions]]
             name = "redo"
             tau = 0.025
@@ -64,6 +65,7 @@ import Streams
         #expect(c.interventions.map(\.name) == ["redo", "shrink-perturb"])
         #expect(c.interventions[0].parameters["tau"] == .number(0.025))
         #expect(c.diagnostics.groups == ["units", "features"] && c.diagnostics.every == 100)
+        #expect(c.diagnostics.traceSamples == 12 && ExperimentConfig().diagnostics.traceSamples == 30)
         #expect(try ExperimentConfig.parse(c.toml, file: "r.toml") == c)
     }
 
@@ -75,5 +77,6 @@ import Streams
             #expect("\(error)".hasPrefix("c.toml:2: interventions.name: redo: unknown parameter 'tua'"))
         }
         #expect(throws: ConfigError.self) { try ExperimentConfig.parse("[diagnostics]\ngroups = [\"dormancy\"]\n", file: "c.toml") }
+        #expect(throws: ConfigError.self) { try ExperimentConfig.parse("[diagnostics]\ntrace_samples = 1\n", file: "c.toml") }
     }
 }
