@@ -62,7 +62,7 @@ public struct DiagnosticContext {
         network.zeroGradients()
         let loss = TrainingLoss(probe.loss)
         _ = probe.evaluate(loss, output: output)
-        network.backward(loss.gradient)
+        network.backward(loss.gradient, inputGradient: false)
         let gradient = Array(network.storage.gradientBuffer)
         network.setGradientVector(saved)
         return gradient

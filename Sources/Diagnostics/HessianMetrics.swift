@@ -5,8 +5,8 @@ import Tensors
 public struct HessianOptions: Sendable {
     /// BatchNorm statistics: running (`.evaluation`, default) or of the probe batch.
     public var mode: Mode
-    /// Top-k eigenvalues (k = 3, tolerance 1e-3, ≤ 50 steps by default).
-    public var lanczos: LanczosOptions
+    /// Top-k eigenvalues (k = 3, tolerance 1e-3, ≤ 50 steps by default); nil skips them.
+    public var lanczos: LanczosOptions?
     /// λ of largest magnitude; nil skips it.
     public var powerIteration: PowerIterationOptions?
     /// Whole and per-layer traces; nil skips them.
@@ -14,7 +14,7 @@ public struct HessianOptions: Sendable {
     /// Per-layer block λ_max (k is taken as 1); nil skips it.
     public var layerLanczos: LanczosOptions?
 
-    public init(mode: Mode = .evaluation, lanczos: LanczosOptions = LanczosOptions(),
+    public init(mode: Mode = .evaluation, lanczos: LanczosOptions? = LanczosOptions(),
                 powerIteration: PowerIterationOptions? = PowerIterationOptions(),
                 trace: HutchinsonOptions? = HutchinsonOptions(),
                 layerLanczos: LanczosOptions? = LanczosOptions(eigenvalueCount: 1)) {
@@ -24,6 +24,16 @@ public struct HessianOptions: Sendable {
         self.trace = trace
         self.layerLanczos = layerLanczos
     }
+
+    /// The scheduled `hessian` group: whole-network top-k and trace (with each block's trace
+    /// from the same samples), at most `traceSamples` Hutchinson samples.
+    public static func wholeNetwork(traceSamples: Int = 100) -> HessianOptions {
+        HessianOptions(powerIteration: nil, trace: HutchinsonOptions(minSamples: Swift.min(10, traceSamples), maxSamples: traceSamples),
+                       layerLanczos: nil)
+    }
+
+    /// The `hessian_blocks` group: each layer block's λ_max and the largest-|λ| eigenvalue.
+    public static var blocks: HessianOptions { HessianOptions(lanczos: nil, trace: nil) }
 }
 
 /// The Hessian group ([U] Lyle et al. 2023; [S] Berariu et al. 2021): curvature of the mean
@@ -46,14 +56,16 @@ public struct HessianOptions: Sendable {
 public func hessianMetrics(network: Network, probe: ProbeBatch, options: HessianOptions = HessianOptions()) throws -> DiagnosticValues {
     let hvp = try HessianVectorProduct(network: network, probe: probe, mode: options.mode)
     var v = DiagnosticValues()
-    let top = try lanczosEigenpairs(hvp.symmetricOperator, options: options.lanczos)
-    v.set("hessian.lambda_max", top.pairs.first?.value)
-    v.set("hessian.lambda_max_residual", top.pairs.first?.residual)
-    v.set("hessian.lanczos_iterations", Double(top.iterations))
-    v.set("hessian.lanczos_converged", top.converged ? 1 : 0)
-    for (i, pair) in top.pairs.enumerated() {
-        v.set("hessian.eigenvalue.\(i + 1)", pair.value)
-        v.set("hessian.eigenvalue_residual.\(i + 1)", pair.residual)
+    if let lanczos = options.lanczos {
+        let top = try lanczosEigenpairs(hvp.symmetricOperator, options: lanczos)
+        v.set("hessian.lambda_max", top.pairs.first?.value)
+        v.set("hessian.lambda_max_residual", top.pairs.first?.residual)
+        v.set("hessian.lanczos_iterations", Double(top.iterations))
+        v.set("hessian.lanczos_converged", top.converged ? 1 : 0)
+        for (i, pair) in top.pairs.enumerated() {
+            v.set("hessian.eigenvalue.\(i + 1)", pair.value)
+            v.set("hessian.eigenvalue_residual.\(i + 1)", pair.residual)
+        }
     }
     if let power = options.powerIteration.map({ powerIteration(hvp.symmetricOperator, options: $0) }) {
         v.set("hessian.max_abs_eigenvalue", power.eigenvalue)

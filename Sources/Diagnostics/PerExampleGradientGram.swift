@@ -54,7 +54,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
             }
             for i in 0..<r {
                 network.zeroGradients()
-                network.backward(seed(n, i, output))
+                network.backward(seed(n, i, output), inputGradient: false)
                 let row = n * r + i
                 if slice == 0 {
                     for (l, layer) in factored.enumerated() {

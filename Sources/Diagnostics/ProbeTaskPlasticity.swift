@@ -121,7 +121,7 @@ private struct ProbeTask {
             network.zeroGradients()
             let output = network.forward(batchInputs, mode: .training)
             _ = objective(output, labels: batchLabels, values: batchValues)
-            network.backward(objective.gradient)
+            network.backward(objective.gradient, inputGradient: false)
             optimizer.step()
         }
         let output = network.forward(inputs, mode: .evaluation)

@@ -42,11 +42,14 @@ extension DiagnosticGroup {
     }
 
     /// Config names of the groups `named` knows.
-    public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "entk", "interference"]
+    public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "hessian_blocks",
+                                       "entk", "interference"]
 
     /// The group called `name` with default settings. `makeNetwork` builds a fresh network
     /// of the run's architecture; only the `probe` group needs it. `traceSamples` caps the
     /// Hutchinson samples of the `hessian` group (its main cost: one product each).
+    /// `hessian` is the whole network's curvature (`HessianOptions.wholeNetwork`);
+    /// `hessian_blocks` adds each layer block's λ_max and the largest-|λ| eigenvalue.
     public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil,
                              traceSamples: Int = 100) throws -> DiagnosticGroup {
         switch name {
@@ -58,11 +61,11 @@ extension DiagnosticGroup {
             guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
             return .probe(makeNetwork: make)
         case "hessian":
-            var options = HessianOptions()
-            options.trace?.maxSamples = traceSamples
-            options.trace?.minSamples = Swift.min(10, traceSamples)
-            return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { [options] in
-                try hessianMetrics(network: $0.network, probe: $0.probe, options: options)
+            let options = HessianOptions.wholeNetwork(traceSamples: traceSamples)
+            return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { try hessianMetrics(network: $0.network, probe: $0.probe, options: options) }
+        case "hessian_blocks":
+            return DiagnosticGroup(name: "hessian_blocks", cadence: .taskEnds) {
+                try hessianMetrics(network: $0.network, probe: $0.probe, options: .blocks)
             }
         case "entk":
             return DiagnosticGroup(name: "entk", cadence: .taskEnds) { try entkMetrics(network: $0.network, probe: $0.probe) }

@@ -71,7 +71,7 @@ public struct CheckpointDiagnosis {
     public func run(groups: [String], traceSamples: Int = 100) throws -> [GroupResult] {
         let built = try groups.map { try DiagnosticGroup.named($0, makeNetwork: makeNetwork, traceSamples: traceSamples) }
         return built.map { group in
-            if probe.targets == nil && (group.usesGradient || ["hessian", "interference"].contains(group.name)) {
+            if probe.targets == nil && (group.usesGradient || ["hessian", "hessian_blocks", "interference"].contains(group.name)) {
                 return GroupResult(name: group.name, values: DiagnosticValues(), seconds: 0,
                                    skipped: "needs probe labels (--probe-labels)")
             }

@@ -51,7 +51,7 @@ public final class Activation: Layer {
         case .leakyReLU(let slope):
             for i in 0..<n { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
         case .tanh:
-            for i in 0..<n { y[i] = Foundation.tanh(x[i]) }
+            vectorTanh(x, into: y, count: n)
         case .sigmoid:
             for i in 0..<n { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
         case .gelu:

@@ -8,7 +8,7 @@ import Tensors
 /// For each example: col [C·K·K, OH·OW] = im2col(x), y = W col + b;
 /// backward: dW += dY colᵀ, db += Σ dY, dcol = Wᵀ dY, dx = col2im(dcol).
 /// The column matrix is rebuilt in backward rather than stored for the whole batch.
-public final class Conv2d: UnitLayer {
+public final class Conv2d: UnitLayer, InputGradientSkipping {
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernelSize: Int
@@ -19,6 +19,7 @@ public final class Conv2d: UnitLayer {
     public let initializer: Initializer
     public private(set) var lastInput: Tensor?
     public var lastOutput: Tensor? { output }
+    public var computesInputGradient = true
     private let output = Tensor(shape: Shape(0))
     private let inputGradient = Tensor(shape: Shape(0))
     private let columns = Tensor(shape: Shape(0))
@@ -98,11 +99,13 @@ public final class Conv2d: UnitLayer {
                     db[o] += s
                 }
             }
+            guard computesInputGradient else { continue }
             let dcol = isPointwise ? dx : columnGradient.data
             BLAS.gemm(.transpose, .none, m: patchSize, n: positions, k: outputChannels,
                       weight.value, lda: patchSize, dy, ldb: positions, beta: 0, dcol, ldc: positions)
             if !isPointwise { col2im(dcol, into: dx, h: h, w: w, oh: oh, ow: ow) }
         }
+        if !computesInputGradient { inputGradient.fill(0) }
         return inputGradient
     }
 

@@ -9,7 +9,7 @@ import Tensors
 /// var rng = RandomGenerator(seed: 0)
 /// let fc = Linear(784, 256, rng: &rng)      // PyTorch default init
 /// ```
-public final class Linear: UnitLayer {
+public final class Linear: UnitLayer, InputGradientSkipping {
     public let inputFeatures: Int
     public let outputFeatures: Int
     public let weight: Parameter
@@ -17,6 +17,7 @@ public final class Linear: UnitLayer {
     public let initializer: Initializer
     public private(set) var lastInput: Tensor?
     public var lastOutput: Tensor? { output }
+    public var computesInputGradient = true
     private let output = Tensor(shape: Shape(0, 0))
     private let inputGradient = Tensor(shape: Shape(0, 0))
 
@@ -65,6 +66,10 @@ public final class Linear: UnitLayer {
             }
         }
         inputGradient.resize(to: x.shape)
+        guard computesInputGradient else {
+            inputGradient.fill(0)
+            return inputGradient
+        }
         BLAS.gemm(.none, .none, m: n, n: inputFeatures, k: outputFeatures,
                   dy, lda: outputFeatures, weight.value, ldb: inputFeatures,
                   beta: 0, inputGradient.data, ldc: inputFeatures)

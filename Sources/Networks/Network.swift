@@ -24,12 +24,15 @@ public final class Network {
     public let parameters: [(name: String, parameter: Parameter)]
     /// Named non-trainable buffers.
     public let buffers: [(name: String, buffer: Buffer)]
+    /// The layer reading the input, if its input gradient can be skipped.
+    private let inputLayer: (any InputGradientSkipping)?
 
     public init(_ root: any Layer, prefix: String = "layers") {
         self.root = root
         self.prefix = prefix
         parameters = root.namedParameters(prefix: prefix)
         buffers = root.namedBuffers(prefix: prefix)
+        inputLayer = Self.inputLayer(of: root)
         var seen = Set<ObjectIdentifier>()
         for (name, p) in parameters {
             precondition(seen.insert(ObjectIdentifier(p)).inserted, "parameter \(name) is shared; not supported")
@@ -48,9 +51,14 @@ public final class Network {
     /// Runs the root layer.
     public func forward(_ input: Tensor, mode: Mode) -> Tensor { root.forward(input, mode: mode) }
 
-    /// Back-propagates dL/d(output) of the last forward pass, accumulating gradients.
+    /// Back-propagates dL/d(output) of the last forward pass, accumulating gradients, and
+    /// returns dL/d(input). Training passes `inputGradient: false`: the first layer then skips
+    /// dL/dx and the returned tensor is zero (the parameter gradients are the same).
     @discardableResult
-    public func backward(_ outputGradient: Tensor) -> Tensor { root.backward(outputGradient) }
+    public func backward(_ outputGradient: Tensor, inputGradient: Bool = true) -> Tensor {
+        inputLayer?.computesInputGradient = inputGradient
+        return root.backward(outputGradient)
+    }
 
     /// Sets all gradients to zero.
     public func zeroGradients() { storage.zeroGradients() }

@@ -27,7 +27,7 @@ struct Workload {
         return {
             net.zeroGradients()
             let loss = ce(net.forward(x, mode: .training), labels)
-            net.backward(ce.gradient)
+            net.backward(ce.gradient, inputGradient: false)
             opt.step()
             return loss
         }
@@ -82,7 +82,7 @@ struct Workload {
         return Workload(name: "W4", summary: "DQN net b32 Adam", flopsPerStep: Double(macs) * 2 * 3) {
             net.zeroGradients()
             let loss = huber(net.forward(x, mode: .training), actions: actions, targets: targets)
-            net.backward(huber.gradient)
+            net.backward(huber.gradient, inputGradient: false)
             opt.step()
             return loss
         }
@@ -99,7 +99,7 @@ struct Workload {
         return Workload(name: "W5", summary: "tiny MLP b32 SGD", flopsPerStep: Double(macs) * 2 * 3) {
             net.zeroGradients()
             let loss = mse(net.forward(x, mode: .training), y)
-            net.backward(mse.gradient)
+            net.backward(mse.gradient, inputGradient: false)
             opt.step()
             return loss
         }

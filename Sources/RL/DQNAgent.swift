@@ -167,7 +167,7 @@ public final class DQNAgent {
         let loss: Float
         if let huber {
             loss = huber(output, actions: batchActions, targets: targets)
-            online.backward(huber.gradient)
+            online.backward(huber.gradient, inputGradient: false)
         } else {
             let d = distributional!, k = d.bins
             takenLogits.resize(to: Shape(b, k))
@@ -178,7 +178,7 @@ public final class DQNAgent {
             for i in 0..<b {
                 (outputGradient.data + (i * actionCount + batchActions[i]) * k).update(from: d.gradient.data + i * k, count: k)
             }
-            online.backward(outputGradient)
+            online.backward(outputGradient, inputGradient: false)
         }
         return loss
     }

@@ -108,7 +108,7 @@ public final class Trainer {
         network.zeroGradients()
         let output = network.forward(batchInputs, mode: .training)
         let value = loss(output, labels: batchLabels, values: batchValues)
-        network.backward(loss.gradient)
+        network.backward(loss.gradient, inputGradient: false)
         return value
     }
 

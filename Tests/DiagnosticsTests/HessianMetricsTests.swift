@@ -16,6 +16,15 @@ import Tensors
         let full = try DiagnosticGroup.named("hessian").compute(context)
         #expect(capped["hessian.trace_samples"] == 4 && full["hessian.trace_samples"]! > 4)
         #expect(full["hessian.products"]! - capped["hessian.products"]! == full["hessian.trace_samples"]! - 4)
+        // `hessian` + `hessian_blocks` together are exactly the complete set, value for value.
+        let blocks = try DiagnosticGroup.named("hessian_blocks").compute(context)
+        let complete = try hessianMetrics(network: net, probe: probe)
+        #expect(full["hessian.max_abs_eigenvalue"] == nil && blocks["hessian.trace"] == nil && blocks["hessian.lambda_max"] == nil)
+        let names = Set(full.entries.map(\.name) + blocks.entries.map(\.name))
+        #expect(names == Set(complete.entries.map(\.name)))
+        for name in names where name != "hessian.products" {
+            #expect((full[name] ?? blocks[name]) == complete[name], "\(name)")
+        }
     }
 
     @Test func groupMatchesTheExplicitHessian() throws {

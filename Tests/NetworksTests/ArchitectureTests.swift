@@ -53,6 +53,27 @@ import Tensors
         }
     }
 
+    /// Skipping the input gradient (training's backward) leaves every parameter gradient
+    /// bit-identical and returns zeros; the next full backward computes dL/dx again.
+    @Test(arguments: Architecture.Family.allCases)
+    func skippedInputGradientChangesNoParameterGradient(family: Architecture.Family) throws {
+        let input: Shape = family == .mlp ? [1, 28, 28] : [3, 16, 16]
+        let arch = try Architecture(family: family, widths: family == .resnet ? nil : Self.smallWidths(family))
+        var rng = RandomGenerator(seed: 1)
+        let net = try arch.build(inputShape: input, outputs: 10, rng: &rng)
+        let x = Self.batch(3, input), seed = Self.batch(3, [10], seed: 9)
+        func gradients(_ inputGradient: Bool) -> (parameters: [Float], input: [Float]) {
+            net.zeroGradients()
+            _ = net.forward(x, mode: .training)
+            let dx = net.backward(seed, inputGradient: inputGradient).values
+            return (Array(net.storage.gradientBuffer), dx)
+        }
+        let full = gradients(true), skipped = gradients(false), again = gradients(true)
+        #expect(skipped.parameters == full.parameters)
+        #expect(skipped.input.allSatisfy { $0 == 0 } && full.input.contains { $0 != 0 })
+        #expect(again.input == full.input)
+    }
+
     @Test func creluDoublesTheInputsOfTheNextLayer() throws {
         var rng = RandomGenerator(seed: 0)
         let mlp = try Architecture(family: .mlp, widths: [8, 6], activation: "crelu").build(inputShape: [5], outputs: 2, rng: &rng)
