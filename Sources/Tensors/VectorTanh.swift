@@ -24,7 +24,9 @@ public func vectorTanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<F
 
 @inline(__always)
 private func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let a = x.replacing(with: -x, where: x .< 0).clamped(lowerBound: .zero, upperBound: SIMD8(repeating: 9))
+    let signBit = SIMD8<UInt32>(repeating: 0x8000_0000)
+    let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+    let a = pointwiseMin(unsafeBitCast(bits & ~signBit, to: SIMD8<Float>.self), SIMD8(repeating: 9))
     // Small |x|: odd series in s = x².
     let s = a * a
     var series = SIMD8<Float>(repeating: -1382.0 / 155925.0)
@@ -33,9 +35,10 @@ private func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     series = series * s + 2.0 / 15.0
     series = series * s - 1.0 / 3.0
     series = a + a * s * series
-    // Large |x|: e = exp(−2|x|) = 2ⁿ·e^r.
+    // Large |x|: e = exp(−2|x|) = 2ⁿ·e^r, n = round(−2|x|/ln 2) by adding 1.5·2²³.
     let t = -2 * a
-    let n = (t * 1.442695041).rounded(.toNearestOrEven)
+    let shifted = t * 1.442695041 + 12_582_912
+    let n = shifted - 12_582_912
     let r = (t - n * 0.693145751953125) - n * 1.4286068202862268e-06
     var p = SIMD8<Float>(repeating: 1.0 / 5040.0)
     p = p * r + 1.0 / 720.0
@@ -45,9 +48,10 @@ private func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let scale = unsafeBitCast((SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23, to: SIMD8<Float>.self)
-    let e = p * scale
+    let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127
+    let e = p * unsafeBitCast(exponent &<< 23, to: SIMD8<Float>.self)
     let large = (1 - e) / (1 + e)
     let magnitude = series.replacing(with: large, where: a .>= 0.25)
-    return magnitude.replacing(with: -magnitude, where: x .< 0).replacing(with: x, where: x .!= x)
+    let signed = unsafeBitCast(unsafeBitCast(magnitude, to: SIMD8<UInt32>.self) | (bits & signBit), to: SIMD8<Float>.self)
+    return signed.replacing(with: x, where: x .!= x)
 }
