@@ -37,9 +37,11 @@ extension DiagnosticGroup {
     /// Config names of the groups `named` knows.
     public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "entk", "interference"]
 
-    /// The group called `name` with default settings. `makeNetwork` builds a fresh network
-    /// of the run's architecture; only the `probe` group needs it.
-    public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil) throws -> DiagnosticGroup {
+    /// The group called `name` with default settings (the `probe` group with
+    /// `probeSettings`). `makeNetwork` builds a fresh network of the run's architecture; only
+    /// the `probe` group needs it.
+    public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil,
+                             probeSettings: ProbeTaskSettings = ProbeTaskSettings()) throws -> DiagnosticGroup {
         switch name {
         case "units": return .units()
         case "preactivations": return .preactivations
@@ -47,7 +49,7 @@ extension DiagnosticGroup {
         case "features": return .features()
         case "probe":
             guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
-            return .probe(makeNetwork: make)
+            return .probe(makeNetwork: make, settings: probeSettings)
         case "hessian":
             return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { try hessianMetrics(network: $0.network, probe: $0.probe) }
         case "entk":
