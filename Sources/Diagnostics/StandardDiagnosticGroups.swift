@@ -45,12 +45,14 @@ extension DiagnosticGroup {
     public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "hessian_blocks",
                                        "entk", "interference"]
 
-    /// The group called `name` with default settings. `makeNetwork` builds a fresh network
-    /// of the run's architecture; only the `probe` group needs it. `traceSamples` caps the
-    /// Hutchinson samples of the `hessian` group (its main cost: one product each).
-    /// `hessian` is the whole network's curvature (`HessianOptions.wholeNetwork`);
-    /// `hessian_blocks` adds each layer block's λ_max and the largest-|λ| eigenvalue.
+    /// The group called `name` with default settings (the `probe` group with
+    /// `probeSettings`). `makeNetwork` builds a fresh network of the run's architecture; only
+    /// the `probe` group needs it. `traceSamples` caps the Hutchinson samples of the
+    /// `hessian` group (its main cost: one product each). `hessian` is the whole network's
+    /// curvature (`HessianOptions.wholeNetwork`); `hessian_blocks` adds each layer block's
+    /// λ_max and the largest-|λ| eigenvalue.
     public static func named(_ name: String, makeNetwork: (() throws -> Network)? = nil,
+                             probeSettings: ProbeTaskSettings = ProbeTaskSettings(),
                              traceSamples: Int = 100) throws -> DiagnosticGroup {
         switch name {
         case "units": return .units()
@@ -59,7 +61,7 @@ extension DiagnosticGroup {
         case "features": return .features()
         case "probe":
             guard let make = makeNetwork else { throw DiagnosticError("the probe group needs a network factory") }
-            return .probe(makeNetwork: make)
+            return .probe(makeNetwork: make, settings: probeSettings)
         case "hessian":
             let options = HessianOptions.wholeNetwork(traceSamples: traceSamples)
             return DiagnosticGroup(name: "hessian", cadence: .taskEnds) { try hessianMetrics(network: $0.network, probe: $0.probe, options: options) }

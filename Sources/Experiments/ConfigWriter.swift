@@ -27,9 +27,11 @@ extension ExperimentConfig {
         out += "bins = \(loss.bins)\nmin = \(num(loss.minimum))\nmax = \(num(loss.maximum))\nsigma = \(num(loss.sigma))\n"
         out += "\n[train]\nbatch_size = \(train.batchSize)\nlog_every = \(train.logEvery)\neval_every = \(train.evalEvery)\n"
         out += "checkpoint_every = \(train.checkpointEvery)\nkeep_checkpoints = \(train.keepCheckpoints)\nthreads = \(train.threads)\n"
+        out += "stop_accuracy = \(num(train.stopAccuracy))\nstop_check_every = \(train.stopCheckEvery)\n"
         let d = diagnostics
         out += "\n[diagnostics]\ngroups = [\(d.groups.map(q).joined(separator: ", "))]\nevery = \(d.every)\n"
-        out += "at_task_ends = \(d.atTaskEnds)\nprobe_size = \(d.probeSize)\nprobe_file = \(q(d.probeFile))\ntrace_samples = \(d.traceSamples)\n"
+        out += "at_task_ends = \(d.atTaskEnds)\nprobe_size = \(d.probeSize)\nprobe_file = \(q(d.probeFile))\n"
+        out += "probe_target = \(q(d.probeTarget))\nprobe_steps = \(d.probeSteps)\ntrace_samples = \(d.traceSamples)\n"
         for spec in interventions { out += spec.toml }
         return out
     }

@@ -24,7 +24,12 @@ extension DiagnosticsConfig {
             data.fill(Array(0..<n)[...], inputs: inputs, labels: &labels, values: values)
             probe = ProbeBatch(inputs: inputs, targets: data.labels != nil ? .labels(labels) : .values(values), loss: loss)
         }
-        let built = try groups.map { try DiagnosticGroup.named($0, makeNetwork: makeNetwork, traceSamples: traceSamples) }
+        var settings = ProbeTaskSettings()
+        settings.target = ProbeTaskSettings.Target(rawValue: probeTarget) ?? settings.target
+        settings.steps = probeSteps
+        let built = try groups.map {
+            try DiagnosticGroup.named($0, makeNetwork: makeNetwork, probeSettings: settings, traceSamples: traceSamples)
+        }
         return DiagnosticsHook(probe: probe, groups: built, every: every, atTaskEnds: atTaskEnds)
     }
 }

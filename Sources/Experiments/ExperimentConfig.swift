@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Interventions
 import Networks
@@ -78,6 +79,11 @@ public struct DiagnosticsConfig: Equatable, Sendable {
     /// or the inputs of `probe_file` (an .npy array [N, …]).
     public var probeSize = 256
     public var probeFile = ""
+    /// The `probe` group's task: "fresh_outputs" (MSE to a fresh network's outputs) or
+    /// "random_labels" (cross-entropy on uniform random labels), trained for `probeSteps`
+    /// Adam steps (research spec section 2, Lyle et al. 2023).
+    public var probeTarget = ProbeTaskSettings.Target.freshNetworkOutputs.rawValue
+    public var probeSteps = 500
     /// Most Hutchinson samples of the `hessian` group (one Hessian-vector product each).
     public var traceSamples = 30
 }
@@ -142,6 +148,10 @@ public struct TrainConfig: Equatable, Sendable {
     public var keepCheckpoints = 2
     /// OpenBLAS threads; results are bit-identical only for the same count.
     public var threads = 1
+    /// Train each task to convergence: end it once its training accuracy reaches this value,
+    /// checked every `stopCheckEvery` steps (`steps_per_task` is then a cap); 0 = off.
+    public var stopAccuracy = 0.0
+    public var stopCheckEvery = 50
 }
 
 extension ExperimentConfig {
@@ -252,6 +262,9 @@ extension ExperimentConfig {
         c.train.checkpointEvery = try t.int("checkpoint_every", c.train.checkpointEvery, min: 0)
         c.train.keepCheckpoints = try t.int("keep_checkpoints", c.train.keepCheckpoints, min: 1)
         c.train.threads = try t.int("threads", c.train.threads, min: 1, max: ConfigLimits.threads)
+        c.train.stopAccuracy = try t.double("stop_accuracy", c.train.stopAccuracy)
+        c.train.stopCheckEvery = try t.int("stop_check_every", c.train.stopCheckEvery, min: 1, max: ConfigLimits.steps)
+        if !(0...1).contains(c.train.stopAccuracy) { throw t.error("stop_accuracy", "must be in [0, 1] (0 = off), got \(c.train.stopAccuracy)") }
         try t.finish()
 
         c.interventions = try root.interventionSpecs()
@@ -266,6 +279,9 @@ extension ExperimentConfig {
         c.diagnostics.atTaskEnds = try d.bool("at_task_ends", c.diagnostics.atTaskEnds)
         c.diagnostics.probeSize = try d.int("probe_size", c.diagnostics.probeSize, min: 1, max: ConfigLimits.batch)
         c.diagnostics.probeFile = try d.string("probe_file", c.diagnostics.probeFile)
+        c.diagnostics.probeTarget = try d.choice("probe_target", c.diagnostics.probeTarget,
+                                                 ProbeTaskSettings.Target.allCases.map(\.rawValue))
+        c.diagnostics.probeSteps = try d.int("probe_steps", c.diagnostics.probeSteps, min: 0, max: ConfigLimits.steps)
         c.diagnostics.traceSamples = try d.int("trace_samples", c.diagnostics.traceSamples, min: 2, max: 100_000)
         try d.finish()
 

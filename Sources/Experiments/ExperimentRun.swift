@@ -57,6 +57,8 @@ public final class ExperimentRun {
         options.evalEvery = config.train.evalEvery
         options.seed = config.seed
         options.gradientClip = config.optimizer.clipNorm > 0 ? Float(config.optimizer.clipNorm) : nil
+        options.stopAtTrainAccuracy = config.train.stopAccuracy > 0 ? config.train.stopAccuracy : nil
+        options.convergenceCheckEvery = config.train.stopCheckEvery
         totalSteps = (0..<stream.taskCount).reduce(0) { $0 + stream.task($1).steps }
         options.schedule = config.optimizer.learningRateSchedule(totalSteps: totalSteps)
         trainer = Trainer(network: network, optimizer: config.optimizer.make(network, seed: config.seed), stream: stream,

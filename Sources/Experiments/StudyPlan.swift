@@ -6,9 +6,11 @@ import TOMLKit
 /// A study file is TOML: metadata (`name`, `title`, `claim`, `source`, `seeds`), a `[base]`
 /// experiment config shared by every run, per-scale overrides `[scales.quick]` and
 /// `[scales.full]`, and two axes of partial configs, `[[groups]]` (e.g. protocols) and
-/// `[[variants]]` (e.g. interventions), each with a `label` and a `config` table. A run's
-/// config is base ← scale ← group ← variant, merged key by key, then `seed = k`, and is
-/// validated by the same strict parser as `plasticity run`.
+/// `[[variants]]` (e.g. interventions), each with a `label`, a `config` table and optional
+/// per-scale overrides `[groups.scales.quick]` / `[variants.scales.full]` (for an entry whose
+/// settings depend on the scale, e.g. a variant's task length). A run's config is
+/// base ← scale ← group ← group's scale ← variant ← variant's scale, merged key by key, then
+/// `seed = k`, and is validated by the same strict parser as `plasticity run`.
 public struct StudyPlan: Sendable {
     /// One run of the study.
     public struct PlannedRun: Sendable {
@@ -64,10 +66,14 @@ public struct StudyPlan: Sendable {
                 guard let t = element.table, let label = t["label"]?.string else {
                     throw ConfigError(file: file, "every [[\(key)]] entry needs a label")
                 }
-                if let extra = t.keys.first(where: { !["label", "metric", "config"].contains($0) }) {
-                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (label, metric, config)")
+                if let extra = t.keys.first(where: { !["label", "metric", "config", "scales"].contains($0) }) {
+                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (label, metric, config, scales)")
                 }
-                return (label, t["metric"]?.string, t["config"]?.table ?? TOMLTable())
+                let perScale = t["scales"]?.table ?? TOMLTable()
+                if let extra = perScale.keys.first(where: { scales[$0] == nil && $0 != "quick" && $0 != "full" }) {
+                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown scale '\(extra)' in its scales table")
+                }
+                return (label, t["metric"]?.string, merge(t["config"]?.table ?? TOMLTable(), perScale[scale]?.table ?? TOMLTable()))
             }
         }
         let groupAxis = try axis("groups"), variantAxis = try axis("variants")

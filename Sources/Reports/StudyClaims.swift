@@ -4,6 +4,8 @@ public enum StudyClaims {
         switch results.plan.name {
         case "swiss-cheese": SwissCheeseClaims.evaluate(results)
         case "mechanisms": MechanismsClaims.evaluate(results)
+        case "target-scale": TargetScaleClaims.evaluate(results)
+        case "shift-smoothness": ShiftSmoothnessClaims.evaluate(results)
         case "warm-start": WarmStartClaims.evaluate(results)
         case LayerwiseLMCStudy.name: LayerwiseLMCClaims.evaluate(results)
         default: []

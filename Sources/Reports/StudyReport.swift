@@ -15,17 +15,22 @@ public struct StudyReport {
 
     /// Diagnostic metrics charted per group when the runs report them.
     static let diagnosticCharts = ["dormant.tau0.1", "dead", "linearised", "param_norm", "srank.delta0.01",
-                                   "preact.std", "hessian.lambda_max", "entk.summed.condition_number"]
+                                   "preact.std", "probe.loss", "hessian.lambda_max", "entk.summed.condition_number"]
 
-    /// One chart per group of the primary metric (plus diagnostics present in the runs).
+    /// One chart per group of the primary metric (plus diagnostics present in the runs). The
+    /// x axis is the task, or the training step at each task end when the group's variants
+    /// have different numbers of tasks (e.g. abrupt versus smooth shifts).
     public func charts() -> [(file: String, group: String, chart: LineChart)] {
         var out: [(String, String, LineChart)] = []
         let plan = results.plan
         for group in plan.groups {
             let (metric, _) = results.primaryMetric(group: group)
             var metrics = [metric]
-            let keys = Set(results.runs.filter { $0.group == group }.flatMap { $0.tasks.flatMap(\.keys) })
+            let groupRuns = results.runs.filter { $0.group == group }
+            let keys = Set(groupRuns.flatMap { $0.tasks.flatMap(\.keys) })
             metrics += Self.diagnosticCharts.filter(keys.contains)
+            let bySteps = Set(groupRuns.map(\.tasks.count)).count > 1
+                && groupRuns.allSatisfy { $0.tasks.allSatisfy { $0["global_step"] != nil } }
             for m in metrics {
                 let series = plan.variants.compactMap { v -> LineChart.Series? in
                     let runs = results.runs(group: group, variant: v)
@@ -33,13 +38,14 @@ public struct StudyReport {
                     let points = (0..<tasks).compactMap { t -> (x: Double, y: Double, low: Double, high: Double)? in
                         let vals = runs.compactMap { t < $0.tasks.count ? $0.tasks[t][m] : nil }
                         guard !vals.isEmpty else { return nil }
-                        return (Double(t + 1), Statistics.mean(vals), vals.min()!, vals.max()!)
+                        let x = bySteps ? runs.compactMap { t < $0.tasks.count ? $0.tasks[t]["global_step"] : nil }.max()! : Double(t + 1)
+                        return (x, Statistics.mean(vals), vals.min()!, vals.max()!)
                     }
                     return points.isEmpty ? nil : LineChart.Series(name: v, points: points)
                 }
                 guard !series.isEmpty else { continue }
                 out.append(("\(slug(group))-\(slug(m)).svg", group,
-                            LineChart(title: "\(group): \(m) at the end of each task", xLabel: "task",
+                            LineChart(title: "\(group): \(m) at the end of each task", xLabel: bySteps ? "training step" : "task",
                                       yLabel: m, series: series)))
             }
         }

@@ -6,7 +6,9 @@ import Tensors
 /// Task 0 draws every label uniformly at random. Each later task re-draws a random
 /// ⌈p·N⌉ of the previous task's labels (p = `redrawFraction`): p = 1 is the abrupt
 /// random-label stream, p < 1 the smooth drift of the same protocol. Evaluated on the task's
-/// own examples ("train"), since the labels carry no held-out signal.
+/// own examples ("train"), since the labels carry no held-out signal. Task 0 runs
+/// `firstTaskSteps` steps (default `stepsPerTask`), so a drift of K times more, K times
+/// shorter tasks after the same first task can match an abrupt stream's steps and re-draws.
 public struct RandomLabelStream: TaskStream {
     public let spec: StreamSpec
     public let data: LabelledDataset
@@ -37,7 +39,7 @@ public struct RandomLabelStream: TaskStream {
 
     public func task(_ index: Int) -> StreamTask {
         let train = TaskData(data, labels: labels(task: index))
-        return StreamTask(index: index, train: train, evaluation: spec.evaluation(train: train, test: nil),
-                          steps: spec.stepsPerTask)
+        let steps = index == 0 && spec.firstTaskSteps > 0 ? spec.firstTaskSteps : spec.stepsPerTask
+        return StreamTask(index: index, train: train, evaluation: spec.evaluation(train: train, test: nil), steps: steps)
     }
 }

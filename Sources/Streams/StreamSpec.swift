@@ -50,7 +50,8 @@ public struct StreamSpec: Sendable, Equatable {
     public var shiftPerTask: Float = 1
     /// class-incremental: classes added per task.
     public var classesPerTask: Int = 2
-    /// warm-start / noisy-then-clean: steps of the first task (0 = `stepsPerTask`).
+    /// warm-start / noisy-then-clean / random-labels / label-drift: steps of the first task
+    /// (0 = `stepsPerTask`).
     public var firstTaskSteps: Int = 0
 
     public init(_ protocolName: StreamProtocol) { self.protocolName = protocolName }

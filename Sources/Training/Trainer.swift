@@ -18,6 +18,12 @@ public struct TrainerOptions: Sendable, Equatable {
     public var schedule: LearningRateSchedule = .constant
     /// Seed of the batch order.
     public var seed: UInt64 = 0
+    /// Train each task to convergence: end it early once the network's accuracy on the
+    /// task's training data (evaluation mode) reaches this value, checked every
+    /// `convergenceCheckEvery` steps; the task's steps are then a cap. Ash & Adams 2020 train
+    /// every phase to 99 % training accuracy. nil: every task runs all its steps.
+    public var stopAtTrainAccuracy: Double? = nil
+    public var convergenceCheckEvery = 50
 
     public init() {}
 }
@@ -128,6 +134,7 @@ public final class Trainer {
             while position.step < task.steps {
                 if stop(position) { return }
                 try trainStep()
+                if reachedTrainAccuracy() { break }
                 if position.step < task.steps {
                     if options.logEvery > 0 && position.step % options.logEvery == 0 {
                         try checkParametersFinite()
@@ -146,6 +153,13 @@ public final class Trainer {
             position = StreamPosition(task: position.task + 1, step: 0, globalStep: position.globalStep)
             try safePoint(self)
         }
+    }
+
+    /// Whether the task has converged by `options.stopAtTrainAccuracy`, at a check step.
+    private func reachedTrainAccuracy() -> Bool {
+        guard let target = options.stopAtTrainAccuracy, position.step % Swift.max(options.convergenceCheckEvery, 1) == 0,
+              let accuracy = evaluate(task.train).accuracy else { return false }
+        return accuracy >= target
     }
 
     private func trainStep() throws {
@@ -198,6 +212,7 @@ public final class Trainer {
         var r = header(event)
         r.set("loss", Double(lastLoss))
         r.set("task_mean_loss", taskLossSum / Double(Swift.max(position.step, 1)))
+        if options.stopAtTrainAccuracy != nil && event == "task_end" { r["task_steps"] = .int(position.step) }
         for (name, data) in task.evaluation {
             let e = evaluate(data)
             r.set("\(name)_loss", e.loss)

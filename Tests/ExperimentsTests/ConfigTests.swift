@@ -35,6 +35,21 @@ import Streams
         #expect(try ExperimentConfig.parse(c.toml, file: "r.toml") == c)
     }
 
+    /// The probe task's target and length, and training each task to a target accuracy.
+    @Test func probeAndConvergenceSettings() throws {
+        let text = "[train]\nstop_accuracy = 0.99\nstop_check_every = 25\n[diagnostics]\ngroups = [\"probe\"]\nprobe_target = \"random_labels\"\nprobe_steps = 120\n"
+        let c = try ExperimentConfig.parse(text, file: "c.toml")
+        #expect(c.train.stopAccuracy == 0.99 && c.train.stopCheckEvery == 25)
+        #expect(c.diagnostics.probeTarget == "random_labels" && c.diagnostics.probeSteps == 120)
+        #expect(try ExperimentConfig.parse(c.toml, file: "r.toml") == c)
+        let defaults = ExperimentConfig()
+        #expect(defaults.train.stopAccuracy == 0 && defaults.diagnostics.probeTarget == "fresh_outputs" && defaults.diagnostics.probeSteps == 500)
+        #expect(throws: ConfigError(file: "c.toml", line: 2, "train.stop_accuracy: must be in [0, 1] (0 = off), got 1.5")) {
+            try ExperimentConfig.parse("[train]\nstop_accuracy = 1.5\n", file: "c.toml")
+        }
+        #expect(throws: ConfigError.self) { try ExperimentConfig.parse("[diagnostics]\nprobe_target = \"labels\"\n", file: "c.toml") }
+    }
+
     @Test func lossMustFitTheTargets() throws {
         let c = try ExperimentConfig.parse("[loss]\nkind = \"two-hot\"\nbins = 21\nmin = -2\nmax = 12\n", file: "c.toml")
         #expect(c.loss.resolved(classification: false) == .distributional(.twoHot, minimum: -2, maximum: 12, bins: 21))

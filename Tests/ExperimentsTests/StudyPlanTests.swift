@@ -1,4 +1,5 @@
 import Testing
+import Streams
 @testable import Experiments
 
 /// Study files: merging base ← scale ← group ← variant, seeds, and errors.
@@ -33,6 +34,33 @@ import Testing
         }
         let full = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "full")
         #expect(full.runs[0].config.model.widths == [256, 256, 256, 256] && full.runs[0].config.stream.stepsPerTask == 5000)
+    }
+
+    /// A variant's `scales.<scale>` table overrides its config at that scale only.
+    @Test func perScaleOverridesOfAVariant() throws {
+        let text = """
+            name = "s"
+            title = "t"
+            claim = "c"
+            source = "p"
+            [scales.quick.stream]
+            tasks = 3
+            steps_per_task = 10
+            [[variants]]
+            label = "long"
+            [variants.config.stream]
+            fraction = 0.25
+            [variants.scales.full.stream]
+            tasks = 9
+            """
+        let quick = try StudyPlan(text: text, file: "s.toml", scale: "quick").runs[0].config.stream
+        let full = try StudyPlan(text: text, file: "s.toml", scale: "full").runs[0].config.stream
+        #expect(quick.tasks == 3 && quick.stepsPerTask == 10 && quick.fraction == 0.25)
+        #expect(full.tasks == 9 && full.stepsPerTask == StreamSpec(.randomLabels).stepsPerTask && full.fraction == 0.25)
+        let bad = text.replacingOccurrences(of: "[variants.scales.full.stream]", with: "[variants.scales.fulll.stream]")
+        #expect(throws: ConfigError(file: "s.toml", "[[variants]] 'long': unknown scale 'fulll' in its scales table")) {
+            try StudyPlan(text: bad, file: "s.toml", scale: "quick")
+        }
     }
 
     @Test func errorsNameTheStudyAndTheVariant() {

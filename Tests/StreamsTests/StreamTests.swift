@@ -43,6 +43,16 @@ import Tensors
         #expect(throws: StreamError.self) { try stream(.labelDrift) { $0.fraction = 0 } }
     }
 
+    /// The shift-smoothness construction: the first task keeps its own length, the drift tasks
+    /// are shorter, and the labels of task 0 do not depend on the re-draw fraction.
+    @Test func labelDriftFirstTaskStepsAndSharedStart() throws {
+        let smooth = try stream(.labelDrift) { $0.fraction = 0.25; $0.firstTaskSteps = 40 }
+        let abrupt = try stream(.labelDrift) { $0.fraction = 1; $0.stepsPerTask = 40 }
+        #expect((0..<4).map { smooth.task($0).steps } == [40, 10, 10, 10])
+        #expect((0..<4).map { abrupt.task($0).steps } == [40, 40, 40, 40])
+        #expect(smooth.task(0).train.labels! == abrupt.task(0).train.labels!)
+    }
+
     @Test func labelPermutationIsABijectionAppliedToTest() throws {
         let s = try stream(.labelPermutation) as! LabelPermutationStream
         let pi = s.permutation(task: 2)

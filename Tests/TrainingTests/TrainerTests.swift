@@ -14,7 +14,8 @@ import Tensors
         return LabelledDataset(exampleShape: Shape(4), inputs: inputs, labels: (0..<64).map { $0 % 4 }, classCount: 4)
     }()
 
-    func trainer(_ p: StreamProtocol = .labelPermutation, lr: Float = 0.05, steps: Int = 20) throws -> Trainer {
+    func trainer(_ p: StreamProtocol = .labelPermutation, lr: Float = 0.05, steps: Int = 20,
+                 stopAt: Double? = nil) throws -> Trainer {
         var spec = StreamSpec(p)
         spec.tasks = 2
         spec.stepsPerTask = steps
@@ -25,6 +26,8 @@ import Tensors
         var options = TrainerOptions()
         options.batchSize = 16
         options.logEvery = 5
+        options.stopAtTrainAccuracy = stopAt
+        options.convergenceCheckEvery = 10
         return Trainer(network: net, optimizer: SGD(net.storage, learningRate: lr), stream: stream,
                        loss: .crossEntropy(), options: options)
     }
@@ -58,6 +61,40 @@ import Tensors
         var accuracy: Double?
         try t.run(record: { if $0["event"] == .string("task_end") { accuracy = $0["train_accuracy"]?.number } })
         #expect(accuracy == 1)
+    }
+
+    /// Notes, at every 10th step, the first step of each task whose training accuracy is 1.
+    final class FirstConverged: TrainerHook {
+        var steps: [Int: Int] = [:]
+        let name = "first-converged"
+        func stepDidFinish(_ t: Trainer) {
+            let k = t.position.task
+            if steps[k] == nil, t.position.step % 10 == 0, t.evaluate(t.task.train).accuracy == 1 { steps[k] = t.position.step }
+        }
+    }
+
+    /// With a convergence target each task ends at the first check where the target is met:
+    /// for task 0 an unstopped run of the same trainer finds that step independently (task 1
+    /// then starts from a different network, so only its own stop is checked).
+    @Test func tasksStopAtTheTargetTrainAccuracy() throws {
+        let reference = try trainer(lr: 0.5, steps: 200)
+        let watcher = FirstConverged()
+        reference.hooks = [watcher]
+        try reference.run(record: { _ in })
+        let first = try #require(watcher.steps[0])
+        #expect(first > 0 && first < 200)
+
+        let t = try trainer(lr: 0.5, steps: 200, stopAt: 1)
+        var ends: [MetricsRecord] = []
+        try t.run(record: { if $0["event"] == .string("task_end") { ends.append($0) } })
+        try #require(ends.count == 2)
+        #expect(ends[0]["task_steps"] == .int(first))
+        let second = try #require(ends[1]["task_steps"]?.number)
+        #expect(second < 200 && Int(second) % 10 == 0)
+        #expect(ends.allSatisfy { $0["train_accuracy"]?.number == 1 })
+        #expect(t.position.globalStep == first + Int(second))
+        // Without a target every task runs all its steps.
+        #expect(reference.position.globalStep == 400)
     }
 
     @Test func batchesArePureFunctionsOfPosition() throws {

@@ -4,6 +4,8 @@ public enum StudyPresets {
     public static let all: [(name: String, toml: String)] = [
         ("swiss-cheese", swissCheese),
         ("mechanisms", mechanisms),
+        ("target-scale", targetScale),
+        ("shift-smoothness", shiftSmoothness),
         ("warm-start", warmStart),
         ("layerwise-lmc", layerwiseLMC),
     ]
