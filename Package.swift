@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Interventions", dependencies: ["Training", "Networks", "Tensors"]),
         .target(name: "Experiments", dependencies: [
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
+            "RL",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
