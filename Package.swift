@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors",
+                                                  "Experiments"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -143,8 +143,8 @@ public final class DQNRun {
                                   into: probeStates)
     }
 
-    /// Diagnostics of the online network on the probe batch: the `units`, `parameters` and
-    /// `features` groups (`docs/metrics.md`), the empirical NTK of the summed Q outputs on
+    /// Diagnostics of the online network on the probe batch: the `units`, `parameters`,
+    /// `features` and `preactivations` groups (`docs/metrics.md`; pre-activation drifts aside), the empirical NTK of the summed Q outputs on
     /// the first `entkExamples` probe states (`entk.summed.*`, its condition number among
     /// them), and `churn` when `churnAfter` holds the probe outputs after the last update.
     func diagnostics(churn: Double?) throws -> DiagnosticValues {
@@ -152,6 +152,10 @@ public final class DQNRun {
                                         references: references, computeGradient: false)
         var values = DiagnosticValues()
         for group in [DiagnosticGroup.units(), .parameters, .features()] { values.merge(try group.compute(context)) }
+        // Pre-activation mean/std only: the references hold no pre-activation statistics (at
+        // initialisation there are no replay states to measure them on), so no drifts.
+        values.merge(try DiagnosticGroup.preactivations.compute(
+            DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates), computeGradient: false)))
         values.merge(try entkMetrics(network: agent.online, probe: ProbeBatch(inputs: probeStates),
                                      options: EmpiricalNTKOptions(maximumExamples: settings.entkExamples, full: false)))
         if let churn { values.set("churn", churn) }

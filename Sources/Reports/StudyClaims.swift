@@ -6,6 +6,7 @@ public enum StudyClaims {
         case "mechanisms": MechanismsClaims.evaluate(results)
         case "warm-start": WarmStartClaims.evaluate(results)
         case LayerwiseLMCStudy.name: LayerwiseLMCClaims.evaluate(results)
+        case RLStudy.name: RLClaims.evaluate(results)
         default: []
         }
     }

@@ -6,6 +6,7 @@ public enum StudyPresets {
         ("mechanisms", mechanisms),
         ("warm-start", warmStart),
         ("layerwise-lmc", layerwiseLMC),
+        ("rl", rl),
     ]
 
     /// The preset called `name`, if any.
