@@ -18,8 +18,9 @@ enum RLClaims {
             }
             let final = "return_mean_100"
             func returns(_ variant: String) -> [Double] { r.values(group: group, variant: variant, metric: final, task: -1) }
-            for (variant, citation) in [(layerNormWD, "Lyle et al. 2024, Section 5; Lyle et al. 2023, Section 6"),
-                                        ("layernorm", "Lyle et al. 2023, Section 6"), ("redo", "Sokar et al. 2023")]
+            for (variant, citation) in [(layerNormWD, "Lyle et al. 2024, RL on the ALE with LayerNorm + weight decay"),
+                                        ("layernorm", "Lyle et al. 2023, RL on the ALE with layer normalization"),
+                                        ("redo", "Sokar et al. 2023, ReDo")]
             where r.plan.variants.contains(variant) {
                 add("\(variant) ends with a higher return than the baseline (\(group)).", citation,
                     "final \(final), \(variant) − baseline, paired by seed", returns(variant), returns(baseline))
@@ -32,7 +33,7 @@ enum RLClaims {
             }
             for (metric, direction, sign) in [("dormant.tau0.1", "rises", 1.0), ("srank.delta0.01", "falls", -1.0), ("param_norm", "grows", 1.0)] {
                 add("The baseline's \(metric) \(direction) more than with LayerNorm + weight decay (\(group)).",
-                    "Lyle et al. 2023, Section 6; Lyle et al. 2024, Section 4",
+                    "Lyle et al. 2023; Lyle et al. 2024 (research spec, finding 7)",
                     "\(sign > 0 ? "" : "−")(Δ baseline − Δ layernorm + wd), Δ = last − first measurement, paired by seed",
                     drift(baseline, metric).map { sign * $0 }, drift(layerNormWD, metric).map { sign * $0 })
             }

@@ -9,7 +9,7 @@ extension StudyPresets {
         kind = "rl"
         title = "DQN on MinAtar: LayerNorm (+ weight decay) keeps the network plastic"
         claim = "A DQN on MinAtar with LayerNorm (and weight decay) keeps learning where the baseline's plasticity metrics degrade: the baseline's dormant-unit ratio rises, its feature rank (srank) falls and its parameter norm grows, more than with LayerNorm + weight decay; on continual MinAtar the gap is largest after a game switch."
-        source = "Lyle et al. 2023, Understanding plasticity in neural networks (ICML, arXiv:2303.01486), Section 6 (RL); Lyle et al. 2024, Disentangling the causes of plasticity loss (arXiv:2402.18762), Section 5; ReDo: Sokar et al. 2023 (ICML, arXiv:2302.12902)"
+        source = "Lyle et al. 2023, Understanding plasticity in neural networks (ICML, arXiv:2303.01486): layer normalization in a deep RL agent on the ALE; Lyle et al. 2024, Disentangling the causes of plasticity loss (arXiv:2402.18762): LayerNorm + weight decay in RL on the ALE; ReDo: Sokar et al. 2023 (ICML, arXiv:2302.12902)"
         seeds = 2
 
         [base]
