@@ -29,14 +29,6 @@ public struct RLRunConfig: Sendable, Equatable {
 
     public init(run: RLRunSettings) { self.run = run }
 
-    /// Whether TOML `text` is an RL run config (its top-level `kind` is "rl").
-    public static func isRL(_ text: String) -> Bool {
-        text.split(separator: "\n").contains { line in
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return parts.count == 2 && parts[0] == "kind" && parts[1].hasPrefix("\"rl\"")
-        }
-    }
-
     /// Reads and validates a config file.
     public static func load(path: String) throws -> RLRunConfig {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

@@ -144,9 +144,10 @@ public final class DQNRun {
     }
 
     /// Diagnostics of the online network on the probe batch: the `units`, `parameters`,
-    /// `features` and `preactivations` groups (`docs/metrics.md`; pre-activation drifts aside), the empirical NTK of the summed Q outputs on
-    /// the first `entkExamples` probe states (`entk.summed.*`, its condition number among
-    /// them), and `churn` when `churnAfter` holds the probe outputs after the last update.
+    /// `features` and `preactivations` groups (`docs/metrics.md`; no pre-activation drifts),
+    /// the empirical NTK of the summed Q outputs on the first `entkExamples` probe states
+    /// (`entk.summed.*`, the condition number among them), and `churn` when given (the mean
+    /// absolute change of the probe outputs over the last update, `outputChurn`).
     func diagnostics(churn: Double?) throws -> DiagnosticValues {
         let context = DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates),
                                         references: references, computeGradient: false)
