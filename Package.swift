@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Interventions", dependencies: ["Training", "Networks", "Tensors"]),
         .target(name: "Experiments", dependencies: [
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
+            "RL",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
@@ -53,7 +54,8 @@ let package = Package(
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors"]),
+        .testTarget(name: "RLTests", dependencies: ["RL", "Interventions", "Training", "Networks", "Tensors",
+                                                  "Experiments"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors", "Datasets"],
                     resources: [.copy("Fixtures")]),
     ]

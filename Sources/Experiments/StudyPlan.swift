@@ -3,8 +3,9 @@ import TOMLKit
 
 /// The runs of a study: every (group, variant, seed) combination as a full experiment config.
 ///
-/// A study file is TOML: metadata (`name`, `title`, `claim`, `source`, `seeds`), a `[base]`
-/// experiment config shared by every run, per-scale overrides `[scales.quick]` and
+/// A study file is TOML: metadata (`name`, `title`, `claim`, `source`, `seeds`, and `kind`:
+/// "supervised", the default, or "rl" for DQN runs whose configs are `RLRunConfig`s), a
+/// `[base]` config shared by every run, per-scale overrides `[scales.quick]` and
 /// `[scales.full]`, and two axes of partial configs, `[[groups]]` (e.g. protocols) and
 /// `[[variants]]` (e.g. interventions), each with a `label`, a `config` table and optional
 /// per-scale overrides `[groups.scales.quick]` / `[variants.scales.full]` (for an entry whose
@@ -17,12 +18,33 @@ public struct StudyPlan: Sendable {
         public let group: String
         public let variant: String
         public let seed: Int
-        public let config: ExperimentConfig
+        public let config: RunConfig
         /// Path of its run directory inside the study directory.
         public var relativePath: String { "runs/\(slug(group))/\(slug(variant))/seed-\(seed)" }
+        /// The experiment config of a supervised run, nil for an RL run.
+        public var experiment: ExperimentConfig? {
+            if case .experiment(let c) = config { return c }
+            return nil
+        }
+    }
+
+    /// What a run trains: an experiment (`plasticity run`) or a DQN (`plasticity rl run`).
+    public enum RunConfig: Sendable {
+        case experiment(ExperimentConfig)
+        case rl(RLRunConfig)
+
+        /// The resolved config as TOML.
+        public var toml: String {
+            switch self {
+            case .experiment(let c): c.toml
+            case .rl(let c): c.toml
+            }
+        }
     }
 
     public let name: String
+    /// "supervised" or "rl".
+    public let kind: String
     public let title: String
     public let claim: String
     public let source: String
@@ -47,13 +69,15 @@ public struct StudyPlan: Sendable {
             return s
         }
         name = try string("name")
+        kind = root["kind"]?.string ?? "supervised"
+        guard ["supervised", "rl"].contains(kind) else { throw ConfigError(file: file, "kind '\(kind)' is not supervised or rl") }
         title = try string("title")
         claim = try string("claim")
         source = try string("source")
         self.scale = scale
         self.seeds = seeds ?? root["seeds"]?.int ?? 2
         guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
-        let known: Set<String> = ["name", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
+        let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
         guard let scales = root["scales"]?.table, scales[scale] != nil || scale == "quick" || scale == "full" else {
@@ -88,8 +112,9 @@ public struct StudyPlan: Sendable {
                     merged["seed"] = seed
                     merged["name"] = "\(name)/\(g.label)/\(v.label)"
                     do {
-                        runs.append(PlannedRun(group: g.label, variant: v.label, seed: seed,
-                                               config: try ExperimentConfig.parse(merged.convert(), file: file)))
+                        let config: RunConfig = kind == "rl" ? .rl(try RLRunConfig.parse(merged.convert(), file: file))
+                            : .experiment(try ExperimentConfig.parse(merged.convert(), file: file))
+                        runs.append(PlannedRun(group: g.label, variant: v.label, seed: seed, config: config))
                     } catch let e as ConfigError {
                         throw ConfigError(file: file, "group '\(g.label)', variant '\(v.label)': \(e.problem)")
                     }

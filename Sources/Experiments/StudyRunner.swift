@@ -1,6 +1,6 @@
 import Foundation
 
-/// Executes a study's runs as separate `plasticity run` processes, `jobs` at a time, each in
+/// Executes a study's runs as separate `plasticity run` (or, for RL runs, `plasticity rl run`) processes, `jobs` at a time, each in
 /// its own run directory under the study directory. A run whose `summary.json` says finished
 /// or diverged is done and skipped (a diverged run would diverge again); one with a
 /// `config.toml` and no such summary (killed or interrupted) is resumed from its newest
@@ -84,14 +84,15 @@ public struct StudyRunner {
         let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
         let p = Process()
         p.executableURL = executable
+        let rl = run.experiment == nil
         if FileManager.default.fileExists(atPath: dir.configURL.path) {
-            p.arguments = ["run", "--resume", dir.url.path]
+            p.arguments = rl ? ["rl", "resume", dir.url.path] : ["run", "--resume", dir.url.path]
         } else {
             let config = directory.appendingPathComponent("configs")
                 .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")
             try run.config.toml.write(to: config, atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(at: dir.url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            p.arguments = ["run", config.path, "--out", dir.url.path]
+            p.arguments = (rl ? ["rl", "run"] : ["run"]) + [config.path, "--out", dir.url.path]
         }
         let log = directory.appendingPathComponent("configs")
             .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".log")

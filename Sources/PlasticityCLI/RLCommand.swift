@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Interventions
 import Networks
@@ -15,10 +16,12 @@ struct RLCommand: ParsableCommand {
             Examples:
               plasticity rl breakout --steps 200000 --out runs/breakout
               plasticity rl continual --games space_invaders,asterix,seaquest --switch-every 100000 --steps 300000
+              plasticity rl resume runs/breakout          # continue a killed or interrupted run
+              plasticity rl run config.toml --out runs/x  # an RL run config (kind = "rl")
               plasticity rl bench --python /tmp/minatarvenv/bin/python
             See docs/rl.md.
             """,
-        subcommands: [RLTrain.self, RLContinual.self, RLBench.self],
+        subcommands: [RLTrain.self, RLContinual.self, RLRunFile.self, RLResume.self, RLBench.self],
         defaultSubcommand: RLTrain.self)
 }
 
@@ -27,7 +30,9 @@ struct DQNOptions: ParsableArguments {
     @Option(help: "Frames to play (environment steps over all parallel environments).") var steps = 200_000
     @Option(help: "Seed of environments, network and exploration.") var seed: UInt64 = 0
     @Option(help: "Normalisation in the W4 network: none or layernorm.") var norm = "none"
-    @Option(help: "Directory for metrics.jsonl and run.json (created).") var out: String?
+    @Option(help: "Run directory (config.toml, metrics.jsonl, checkpoints, model, summary); resumable with `plasticity rl resume`.") var out: String?
+    @Option(help: "Frames between checkpoints in --out (0: none).") var checkpointEvery = 50_000
+    @Option(help: "Directory for SVG frames of environment 0, one per metrics record.") var frames: String?
     @Option(help: "Parallel environments.") var envs = 1
     @Option(help: "Adam learning rate.") var lr: Float = 1e-4
     @Option(help: "Decoupled weight decay λ (AdamW).") var weightDecay: Float = 0
@@ -44,7 +49,7 @@ struct DQNOptions: ParsableArguments {
     @Option(help: "Final ε.") var epsilonEnd: Float = 0.1
     @Option(help: "Discount γ.") var gamma: Float = 0.99
     @Option(help: "Frames between metrics records.") var logEvery = 5000
-    @Option(help: "Frames between diagnostics (dormant ratio, srank, norms; 0: off).") var diagnosticsEvery = 0
+    @Option(help: "Frames between diagnostics (dormant ratio, srank, norms, eNTK, churn; 0: off).") var diagnosticsEvery = 0
     @Option(help: "OpenBLAS threads.") var threads = 1
     @Option(help: ArgumentHelp("A catalogue intervention, NAME or NAME:key=value,key=value (repeatable; see plasticity interventions).",
                                valueName: "spec")) var intervention: [String] = []
@@ -93,35 +98,24 @@ struct DQNOptions: ParsableArguments {
         run.seed = seed
         run.logEvery = logEvery
         run.diagnosticsEvery = diagnosticsEvery
+        run.checkpointEvery = out == nil ? 0 : checkpointEvery
     }
 
-    /// Runs the DQN, printing a progress line per record and appending records to
-    /// OUT/metrics.jsonl as they come.
-    func train(_ settings: RLRunSettings, arguments: [String]) throws {
+    /// Runs the DQN (into a run directory with --out), printing a progress line per record.
+    func train(_ settings: RLRunSettings) throws {
         do {
-            BLAS.setThreads(threads)
-            let dqn = try dqnSettings()
-            let run = try DQNRun(settings: settings, dqn: dqn)
-            var metrics: FileHandle?
+            var config = RLRunConfig(run: settings)
+            config.name = settings.games.map(\.rawValue).joined(separator: "+")
+            config.dqn = try dqnSettings()
+            config.threads = threads
             if let out {
-                let dir = URL(fileURLWithPath: out)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                let info: [String: Any] = ["command": (["plasticity", "rl"] + arguments).joined(separator: " "),
-                                           "games": settings.games.map(\.rawValue), "frames": settings.frames,
-                                           "switch_every": settings.switchEvery, "seed": settings.seed,
-                                           "norm": dqn.norm.rawValue, "parameters": run.agent.online.parameterCount,
-                                           "blas_threads": threads, "blas_core": BLAS.coreName]
-                try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys, .prettyPrinted])
-                    .write(to: dir.appendingPathComponent("run.json"))
-                let path = dir.appendingPathComponent("metrics.jsonl")
-                FileManager.default.createFile(atPath: path.path, contents: nil)
-                metrics = try FileHandle(forWritingTo: path)
+                let experiment = try RLExperimentRun(config: config, directory: RunDirectory(out), resume: false)
+                try RLRunner.execute(experiment, resume: false, frames: frames)
+            } else {
+                BLAS.setThreads(threads)
+                let run = try DQNRun(settings: settings, dqn: config.dqn)
+                try run.run { record in try RLRunner.report(record, run: run, total: settings.frames, frames: frames) }
             }
-            try run.run { record in
-                metrics?.write(Data((record.jsonLine + "\n").utf8))
-                Console.line(Self.progress(record, total: settings.frames))
-            }
-            try metrics?.close()
         } catch let e as ExitCode {
             throw e
         } catch {
@@ -136,6 +130,9 @@ struct DQNOptions: ParsableArguments {
         switch r["event"] {
         case .string("switch")?:
             return "frame \(Int(frame)): switching to \(r["game"].map { $0.json } ?? "?")"
+        case .string("task_end")?:
+            return String(format: "frame %d: %@ segment ended, mean return (its last 100 episodes) %.2f", Int(frame),
+                          r["game"].map { $0.json } ?? "?", number("return_mean_100") ?? .nan)
         case .string("end")?:
             return String(format: "done: %d frames, %d episodes, mean return (last 100) %.2f, %.1f s",
                           Int(frame), Int(number("episodes") ?? 0), number("return_mean_100") ?? .nan, number("elapsed_s") ?? 0)
@@ -168,7 +165,7 @@ struct RLTrain: ParsableCommand {
         do { parsed = try MinAtarGame(name: game) } catch { throw ValidationError("\(error)") }
         var settings = RLRunSettings(games: [parsed], frames: options.steps)
         do { try options.apply(to: &settings) } catch { throw ValidationError("\(error)") }
-        try options.train(settings, arguments: CommandLine.arguments.dropFirst(2).map { $0 })
+        try options.train(settings)
     }
 }
 
@@ -190,7 +187,80 @@ struct RLContinual: ParsableCommand {
         settings.continual = true
         settings.resetReplayOnSwitch = resetReplay
         do { try options.apply(to: &settings) } catch { throw ValidationError("\(error)") }
-        try options.train(settings, arguments: CommandLine.arguments.dropFirst(2).map { $0 })
+        try options.train(settings)
+    }
+}
+
+/// Runs RL run directories with interrupt handling and progress lines.
+enum RLRunner {
+    /// Plays `experiment` to the end; SIGINT/SIGTERM checkpoint and exit with 128 + signal.
+    static func execute(_ experiment: RLExperimentRun, resume: Bool, frames: String? = nil) throws {
+        for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped \(skipped)") }
+        let signals = InterruptSignals()
+        let summary = try experiment.execute(resume: resume, interrupted: { signals.isSet }) { record in
+            try? report(record, run: experiment.run, total: experiment.config.run.frames, frames: frames)
+        }
+        switch summary.status {
+        case .finished: Console.line("run finished: \(experiment.directory.url.path)")
+        case .diverged:
+            Console.error("error: the TD loss became NaN or infinite; the run stopped (see \(experiment.directory.summaryURL.path))")
+            throw ExitCode.failure
+        case .interrupted:
+            Console.line("interrupted at frame \(experiment.run.frame); checkpoint written; continue with: plasticity rl resume \(experiment.directory.url.path)")
+            throw ExitCode(signals.exitCode)
+        }
+    }
+
+    /// Prints a record's progress line and, with `frames`, writes environment 0's frame.
+    static func report(_ record: MetricsRecord, run: DQNRun, total: Int, frames: String?) throws {
+        Console.line(DQNOptions.progress(record, total: total))
+        guard let frames, record["event"] == .string("log"), let envs = run.currentEnvironments else { return }
+        let dir = URL(fileURLWithPath: frames)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let svg = MinAtarSVG.render(envs.frame(0), channelNames: envs.game.channelNames, title: "\(envs.game.rawValue), frame \(run.frame)")
+        try svg.write(to: dir.appendingPathComponent(String(format: "frame-%09d.svg", run.frame)), atomically: true, encoding: .utf8)
+    }
+}
+
+/// `plasticity rl run CONFIG --out DIR`: an RL run config (`kind = "rl"`, docs/rl.md).
+struct RLRunFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Train a DQN from an RL run config (TOML, kind = \"rl\") into a run directory.")
+
+    @Argument(help: "The config file.") var config: String
+    @Option(help: "Run directory (created).") var out: String
+    @Option(help: "Directory for SVG frames of environment 0, one per metrics record.") var frames: String?
+
+    func run() throws {
+        do {
+            let experiment = try RLExperimentRun(config: try RLRunConfig.load(path: config), directory: RunDirectory(out), resume: false)
+            try RLRunner.execute(experiment, resume: false, frames: frames)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `plasticity rl resume DIR`: continue a killed or interrupted RL run from its newest checkpoint.
+struct RLResume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Continue an RL run directory from its newest checkpoint (bit-identical to an uninterrupted run).")
+
+    @Argument(help: "The run directory.") var directory: String
+    @Option(help: "Directory for SVG frames of environment 0, one per metrics record.") var frames: String?
+
+    func run() throws {
+        do {
+            try RLRunner.execute(try RLExperimentRun.resuming(RunDirectory(directory)), resume: true, frames: frames)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
     }
 }
 

@@ -17,7 +17,7 @@ public struct Asterix: MinAtarRules {
     static let rampInterval = 100, initialSpawnSpeed = 10, initialMoveInterval = 5
 
     /// An entity in slot s (row s + 1): column, direction (true = moving right), gold or enemy.
-    struct Entity { var x: Int, movesRight: Bool, isGold: Bool, isActive: Bool }
+    struct Entity: Codable { var x: Int, movesRight: Bool, isGold: Bool, isActive: Bool }
 
     let ramping: Bool
     var playerX = 5, playerY = 5

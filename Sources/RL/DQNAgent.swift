@@ -25,7 +25,7 @@ public final class DQNAgent {
     public let optimizer: Adam
     public let replay: ReplayBuffer
     /// Gradient updates done.
-    public private(set) var updates = 0
+    public internal(set) var updates = 0
     /// Randomness for exploration and replay sampling.
     public var rng: RandomGenerator
     /// The last sampled batch of states [B, C, 10, 10] (hooks such as ReDo read it).

@@ -30,6 +30,11 @@ public struct RLRunSettings: Sendable, Equatable {
     public var diagnosticsEvery = 0
     /// Replay states in each diagnostic probe batch.
     public var probeSize = 256
+    /// Probe states in the empirical NTK (its Gram matrix is n×n per output sum).
+    public var entkExamples = 32
+    /// Frames between checkpoints (0: none); a checkpoint is taken at the first metrics
+    /// record at or after each multiple.
+    public var checkpointEvery = 0
     public var stickyActionProbability: Float = 0.1
     /// Catalogue interventions run as hooks around every update (`AgentHooks`).
     public var interventions: [InterventionSpec] = []
@@ -48,7 +53,10 @@ public struct RLRunSettings: Sendable, Equatable {
         if switchEvery <= 0 { throw RLError("switch-every \(switchEvery) must be positive") }
         if environments <= 0 { throw RLError("environments \(environments) must be positive") }
         if logEvery <= 0 { throw RLError("log-every \(logEvery) must be positive") }
-        if diagnosticsEvery < 0 || probeSize <= 0 { throw RLError("diagnostics-every must be ≥ 0 and probe size positive") }
+        if diagnosticsEvery < 0 || probeSize <= 0 || entkExamples <= 0 {
+            throw RLError("diagnostics-every must be ≥ 0, probe size and eNTK examples positive")
+        }
+        if checkpointEvery < 0 { throw RLError("checkpoint-every \(checkpointEvery) must be ≥ 0") }
         if !(0...1).contains(stickyActionProbability) { throw RLError("sticky action probability must be in [0, 1]") }
     }
 
@@ -65,19 +73,41 @@ public struct RLRunSettings: Sendable, Equatable {
 /// `logEvery` frames with `frame`, `game`, `segment`, `updates`, `episodes`, `return_mean`
 /// and `length_mean` (episodes finished since the last record), `return_mean_100` (last 100
 /// episodes), `loss` (mean over the updates since the last record), `epsilon`,
-/// `frames_per_s`, `elapsed_s`, and, every `diagnosticsEvery` frames, the diagnostics
-/// (`units`, `parameters` and `features` groups, `docs/metrics.md`) of the online network on
-/// a probe batch of replay states; `event = "switch"` at each game switch and `"end"` at the end.
+/// `frames_per_s`, `elapsed_s`, and, every `diagnosticsEvery` frames, the diagnostics of the
+/// online network on a probe batch of replay states (`diagnostics()`);
+/// `event = "task_end"` when a game segment ends (at each switch and at the end: `task`,
+/// `global_step` = updates, `frame`, `game`, `episodes` and `return_mean_100` of that
+/// segment, and the diagnostics when they are on), `"switch"` at each game switch and
+/// `"end"` at the end.
+///
+/// The run's whole state lives in the object, so `run` can stop at a metrics record
+/// (`stop`), be checkpointed (`checkpoint(metadata:)`) and continue in a new process
+/// (`restore(from:)`) bit-identically.
 public final class DQNRun {
     public let settings: RLRunSettings
     public let agent: DQNAgent
     /// Returns of every finished episode, in order.
-    public private(set) var episodeReturns: [Float] = []
-    public private(set) var frame = 0
-    private var references = DiagnosticReferences()
-    private var probeRNG: RandomGenerator
+    public internal(set) var episodeReturns: [Float] = []
+    public internal(set) var frame = 0
+    /// The game segment being played (−1 before the first frame).
+    public internal(set) var segment = -1
+    /// Index in `episodeReturns` of the current segment's first episode.
+    var segmentFirstEpisode = 0
+    var nextLog: Int
+    var nextDiagnostics: Int
+    var nextCheckpoint: Int
+    /// Seconds spent in earlier sessions of a resumed run.
+    var elapsedBefore = 0.0
+    /// When this session's `run` started.
+    private var sessionStart: Date?
+    /// Seconds of playing and learning so far, over every session.
+    public var elapsedSeconds: Double { elapsedBefore + (sessionStart.map { Date().timeIntervalSince($0) } ?? 0) }
+    var references = DiagnosticReferences()
+    var probeRNG: RandomGenerator
     private let probeStates = Tensor(shape: Shape(0))
-    private let hooks: AgentHooks?
+    private let churnBefore = Tensor(shape: Shape(0))
+    let hooks: AgentHooks?
+    var environments: (any EnvironmentBatch)?
 
     public init(settings: RLRunSettings, dqn: DQNSettings) throws {
         try settings.validate()
@@ -85,46 +115,93 @@ public final class DQNRun {
         agent = try DQNAgent(channels: settings.channelCount, actions: settings.actionCount, settings: dqn, seed: settings.seed)
         probeRNG = RandomGenerator(seed: settings.seed, stream: 3)
         references.initial = .init(parameters: agent.online.parameterVector(), preactivations: [])
+        nextLog = settings.logEvery
+        nextDiagnostics = settings.diagnosticsEvery > 0 ? settings.diagnosticsEvery : Int.max
+        nextCheckpoint = settings.checkpointEvery > 0 ? settings.checkpointEvery : Int.max
         let segmentFrames = settings.games.count > 1 ? settings.switchEvery : settings.frames
         hooks = settings.interventions.isEmpty ? nil
             : try AgentHooks(settings.interventions, agent: agent, segments: settings.segmentCount,
                              updatesPerSegment: max(segmentFrames / dqn.trainEvery, 1), seed: settings.seed)
     }
 
-    private func makeEnvironments(segment: Int) throws -> any EnvironmentBatch {
+    /// Whether every frame has been played.
+    public var isFinished: Bool { frame >= settings.frames }
+
+    /// The environments of the segment being played (nil before the first frame).
+    public var currentEnvironments: (any EnvironmentBatch)? { environments }
+
+    func makeEnvironments(segment: Int) throws -> any EnvironmentBatch {
         let game = settings.games[segment % settings.games.count]
         return try MinAtar.batch(game, count: settings.environments, seed: settings.seed &+ UInt64(segment) &* 0x9E37_79B9,
                                  channelCount: settings.channelCount, fullActionSet: settings.continual,
                                  stickyActionProbability: settings.stickyActionProbability)
     }
 
-    /// Diagnostics of the online network on replay states.
-    func diagnostics() throws -> DiagnosticValues {
+    /// Fills the probe batch with replay states.
+    private func sampleProbe() {
         agent.replay.sampleStates(settings.probeSize, rng: &probeRNG, observationShape: Shape(settings.channelCount, 10, 10),
                                   into: probeStates)
+    }
+
+    /// Diagnostics of the online network on the probe batch: the `units`, `parameters`,
+    /// `features` and `preactivations` groups (`docs/metrics.md`; no pre-activation drifts),
+    /// the empirical NTK of the summed Q outputs on the first `entkExamples` probe states
+    /// (`entk.summed.*`, the condition number among them), and `churn` when given (the mean
+    /// absolute change of the probe outputs over the last update, `outputChurn`).
+    func diagnostics(churn: Double?) throws -> DiagnosticValues {
         let context = DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates),
                                         references: references, computeGradient: false)
         var values = DiagnosticValues()
         for group in [DiagnosticGroup.units(), .parameters, .features()] { values.merge(try group.compute(context)) }
+        // Pre-activation mean/std only: the references hold no pre-activation statistics (at
+        // initialisation there are no replay states to measure them on), so no drifts.
+        values.merge(try DiagnosticGroup.preactivations.compute(
+            DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates), computeGradient: false)))
+        values.merge(try entkMetrics(network: agent.online, probe: ProbeBatch(inputs: probeStates),
+                                     options: EmpiricalNTKOptions(maximumExamples: settings.entkExamples, full: false)))
+        if let churn { values.set("churn", churn) }
         return values
     }
 
-    /// Plays and learns for `settings.frames` frames.
-    public func run(record: (MetricsRecord) throws -> Void) throws {
+    /// The last up-to-100 returns of episodes finished since episode `first`, averaged.
+    private func meanReturn(since first: Int) -> Double? {
+        let last = episodeReturns[min(first, episodeReturns.count)...].suffix(100)
+        return last.isEmpty ? nil : Double(last.reduce(0, +)) / Double(last.count)
+    }
+
+    /// The `task_end` record of the segment being played.
+    private func taskEnd(_ envs: any EnvironmentBatch, measure: Bool) throws -> MetricsRecord {
+        var r = MetricsRecord([("event", .string("task_end")), ("task", .int(segment)), ("step", .int(agent.updates)),
+                               ("global_step", .int(agent.updates)), ("frame", .int(frame)), ("game", .string(envs.game.rawValue)),
+                               ("episodes", .int(episodeReturns.count - segmentFirstEpisode))])
+        r.set("return_mean_100", meanReturn(since: segmentFirstEpisode))
+        if measure && settings.diagnosticsEvery > 0 && agent.replay.count > 0 {
+            sampleProbe()
+            for (name, value) in try diagnostics(churn: nil).entries { r.set(name, value) }
+        }
+        return r
+    }
+
+    /// Plays and learns until every frame is played, or until `stop` returns true at a
+    /// metrics record. After each record that reaches a multiple of `checkpointEvery`, and
+    /// when stopping, `checkpoint` is called (the run is then at a resumable point).
+    /// Returns whether the run finished.
+    @discardableResult
+    public func run(stop: () -> Bool = { false }, checkpoint: () throws -> Void = {},
+                    record: (MetricsRecord) throws -> Void) throws -> Bool {
         let dqn = agent.settings, e = settings.environments
-        let start = Date()
+        sessionStart = Date()
         var actions = [Int](repeating: 0, count: e)
         let before = Tensor(shape: Shape(e, settings.channelCount, 10, 10))
         var windowReturns = 0.0, windowLengths = 0.0, windowEpisodes = 0, windowLoss = 0.0, windowUpdates = 0
-        var nextLog = settings.logEvery
-        var nextDiagnostics = settings.diagnosticsEvery > 0 ? settings.diagnosticsEvery : Int.max
-        var segment = -1
-        var envs = try makeEnvironments(segment: 0)
         while frame < settings.frames {
             let wanted = settings.games.count > 1 ? frame / settings.switchEvery : 0
             if wanted != segment {
+                if let old = environments { try record(try taskEnd(old, measure: true)) }
                 segment = wanted
-                envs = try makeEnvironments(segment: segment)
+                segmentFirstEpisode = episodeReturns.count
+                let envs = try makeEnvironments(segment: segment)
+                environments = envs
                 references.taskStart = .init(parameters: agent.online.parameterVector(), preactivations: [])
                 if segment > 0 { try hooks?.segmentDidFinish() }
                 try hooks?.segmentWillStart(segment)
@@ -134,6 +211,7 @@ public final class DQNRun {
                                               ("game", .string(envs.game.rawValue)), ("segment", .int(segment))]))
                 }
             }
+            let envs = environments!
             before.data.update(from: envs.observations.data, count: before.count)
             let epsilon = frame < dqn.learningStarts ? 1 : dqn.epsilon(atFrame: frame)
             agent.act(envs.observations, epsilon: epsilon, into: &actions)
@@ -146,48 +224,68 @@ public final class DQNRun {
                 windowEpisodes += 1
             }
             frame += e
+            let logging = frame >= nextLog || frame >= settings.frames
+            let measuring = logging && frame >= nextDiagnostics && agent.replay.count > 0
             // One update per `trainEvery` frames played after `learningStarts`.
             let due = frame > dqn.learningStarts ? (frame - dqn.learningStarts) / dqn.trainEvery : 0
+            var churn: Double?
+            if measuring { sampleProbe() }
             while agent.updates < due {
                 let loss = agent.computeGradients()
-                guard loss.isFinite else {
-                    throw RLError("TD loss became \(loss) at frame \(frame) (update \(agent.updates + 1)); lower the learning rate")
-                }
+                guard loss.isFinite else { throw DQNDivergence(loss: loss, frame: frame, update: agent.updates + 1) }
                 try hooks?.gradientsComputed()
+                // Churn of the record's last update on the probe states (not trained on).
+                let churnUpdate = measuring && agent.updates == due - 1
+                if churnUpdate { churnBefore.assign(agent.online.forward(probeStates, mode: .evaluation)) }
                 agent.applyUpdate()
+                if churnUpdate { churn = outputChurn(before: churnBefore, after: agent.online.forward(probeStates, mode: .evaluation)) }
                 try hooks?.updateDidFinish()
                 windowLoss += Double(loss)
                 windowUpdates += 1
             }
-            if frame >= nextLog || frame >= settings.frames {
-                nextLog += settings.logEvery
-                let elapsed = Date().timeIntervalSince(start)
-                var r = MetricsRecord([("event", .string("log")), ("frame", .int(frame)), ("game", .string(envs.game.rawValue)),
-                                       ("segment", .int(segment)), ("updates", .int(agent.updates)),
-                                       ("episodes", .int(episodeReturns.count))])
-                r.set("return_mean", windowEpisodes > 0 ? windowReturns / Double(windowEpisodes) : nil)
-                r.set("length_mean", windowEpisodes > 0 ? windowLengths / Double(windowEpisodes) : nil)
-                let last = episodeReturns.suffix(100)
-                r.set("return_mean_100", last.isEmpty ? nil : Double(last.reduce(0, +)) / Double(last.count))
-                r.set("loss", windowUpdates > 0 ? windowLoss / Double(windowUpdates) : nil)
-                r.set("epsilon", Double(epsilon))
-                r.set("frames_per_s", Double(frame) / max(elapsed, 1e-9))
-                r.set("elapsed_s", elapsed)
-                if let reported = hooks?.takeMetrics() { for (name, value) in reported.fields { r[name] = value } }
-                if frame >= nextDiagnostics && agent.replay.count > 0 {
-                    while nextDiagnostics <= frame { nextDiagnostics += settings.diagnosticsEvery }
-                    for (name, value) in try diagnostics().entries { r.set(name, value) }
-                }
-                try record(r)
-                (windowReturns, windowLengths, windowEpisodes, windowLoss, windowUpdates) = (0, 0, 0, 0, 0)
+            guard logging else { continue }
+            while nextLog <= frame { nextLog += settings.logEvery }
+            let elapsed = elapsedSeconds
+            var r = MetricsRecord([("event", .string("log")), ("frame", .int(frame)), ("game", .string(envs.game.rawValue)),
+                                   ("segment", .int(segment)), ("updates", .int(agent.updates)),
+                                   ("episodes", .int(episodeReturns.count))])
+            r.set("return_mean", windowEpisodes > 0 ? windowReturns / Double(windowEpisodes) : nil)
+            r.set("length_mean", windowEpisodes > 0 ? windowLengths / Double(windowEpisodes) : nil)
+            r.set("return_mean_100", meanReturn(since: 0))
+            r.set("loss", windowUpdates > 0 ? windowLoss / Double(windowUpdates) : nil)
+            r.set("epsilon", Double(epsilon))
+            r.set("frames_per_s", Double(frame) / max(elapsed, 1e-9))
+            r.set("elapsed_s", elapsed)
+            if let reported = hooks?.takeMetrics() { for (name, value) in reported.fields { r[name] = value } }
+            if measuring {
+                while nextDiagnostics <= frame { nextDiagnostics += settings.diagnosticsEvery }
+                for (name, value) in try diagnostics(churn: churn).entries { r.set(name, value) }
             }
+            try record(r)
+            (windowReturns, windowLengths, windowEpisodes, windowLoss, windowUpdates) = (0, 0, 0, 0, 0)
+            if frame >= settings.frames { break }
+            let stopping = stop()
+            if frame >= nextCheckpoint || stopping {
+                while nextCheckpoint <= frame { nextCheckpoint += settings.checkpointEvery }
+                try checkpoint()
+            }
+            if stopping { return false }
         }
+        if let envs = environments { try record(try taskEnd(envs, measure: true)) }
         try hooks?.segmentDidFinish()
-        let last = episodeReturns.suffix(100)
         var end = MetricsRecord([("event", .string("end")), ("frame", .int(frame)), ("updates", .int(agent.updates)),
                                  ("episodes", .int(episodeReturns.count))])
-        end.set("return_mean_100", last.isEmpty ? nil : Double(last.reduce(0, +)) / Double(last.count))
-        end.set("elapsed_s", Date().timeIntervalSince(start))
+        end.set("return_mean_100", meanReturn(since: 0))
+        end.set("elapsed_s", elapsedSeconds)
         try record(end)
+        return true
     }
+}
+
+/// The TD loss became NaN or infinite: the run cannot continue (resuming would diverge again).
+public struct DQNDivergence: Error, CustomStringConvertible {
+    public let loss: Float
+    public let frame: Int
+    public let update: Int
+    public var description: String { "TD loss became \(loss) at frame \(frame) (update \(update)); lower the learning rate" }
 }

@@ -17,7 +17,7 @@ public struct Freeway: MinAtarRules {
     static let timeLimit = 2500
 
     /// A car: column, row, frames until it moves, signed speed (frames per move; sign = direction).
-    struct Car { var x: Int, y: Int, timer: Int, speed: Int }
+    struct Car: Codable { var x: Int, y: Int, timer: Int, speed: Int }
 
     var cars: [Car] = []
     var position = 9, moveTimer = Freeway.playerSpeed, terminateTimer = Freeway.timeLimit

@@ -1,7 +1,24 @@
 /// A 10×10 binary grid as a 100-bit mask, bit `10·y + x` for cell (y, x): the reference's
 /// numpy maps (`brick_map`, `alien_map`, bullet maps) with `np.roll` as shifts.
-struct Grid: Equatable {
+struct Grid: Equatable, Codable {
     var bits: UInt128
+
+    init(bits: UInt128) { self.bits = bits }
+
+    /// Decodes the mask written by `encode(to:)`: 25 hexadecimal digits (a string, as JSON
+    /// numbers are not exact beyond 2^53).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        guard let value = UInt128(try c.decode(String.self), radix: 16), value <= Grid.all.bits else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a 100-bit grid mask")
+        }
+        bits = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(String(bits, radix: 16))
+    }
 
     static let all = Grid(bits: (UInt128(1) << 100) &- 1)
     static let empty = Grid(bits: 0)

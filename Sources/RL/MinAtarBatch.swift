@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 /// N MinAtar environments of one game stepped together into one preallocated observation
@@ -37,6 +38,12 @@ public protocol EnvironmentBatch: AnyObject {
     func reset()
     /// Steps environment i with `actionSet[actions[i]]`.
     func step(_ actions: [Int])
+    /// The batch's whole state as JSON (every environment's rules, generator and last
+    /// action, and the episode counters), for checkpoints.
+    func encodedState() throws -> Data
+    /// Restores a state written by `encodedState()` of a batch of the same game and size
+    /// and rewrites the observations; throws an `RLError` if it does not fit.
+    func restore(encodedState: Data) throws
 }
 
 /// Builds environment batches by game name.
@@ -99,6 +106,36 @@ final class GameBatch<Rules: MinAtarRules>: EnvironmentBatch {
         episodeLengths = [Int](repeating: 0, count: count)
         runningReturns = [Float](repeating: 0, count: count)
         runningLengths = [Int](repeating: 0, count: count)
+        writeObservations()
+    }
+
+    /// What `encodedState()` writes.
+    private struct State: Codable {
+        var game: String
+        var environments: [MinAtarEnvironment<Rules>]
+        var rewards: [Float], terminals: [Bool], episodeReturns: [Float], episodeLengths: [Int]
+        var runningReturns: [Float], runningLengths: [Int]
+    }
+
+    func encodedState() throws -> Data {
+        try JSONEncoder().encode(State(game: game.rawValue, environments: environments, rewards: rewards, terminals: terminals,
+                                       episodeReturns: episodeReturns, episodeLengths: episodeLengths,
+                                       runningReturns: runningReturns, runningLengths: runningLengths))
+    }
+
+    func restore(encodedState data: Data) throws {
+        let s: State
+        do { s = try JSONDecoder().decode(State.self, from: data) } catch {
+            throw RLError("environment state is not a saved \(game.rawValue) batch: \(error)")
+        }
+        let counts = [s.environments.count, s.rewards.count, s.terminals.count, s.episodeReturns.count,
+                      s.episodeLengths.count, s.runningReturns.count, s.runningLengths.count]
+        guard s.game == game.rawValue, counts.allSatisfy({ $0 == count }) else {
+            throw RLError("environment state holds \(s.game) × \(s.environments.count), this batch is \(game.rawValue) × \(count)")
+        }
+        environments = s.environments
+        (rewards, terminals, episodeReturns, episodeLengths) = (s.rewards, s.terminals, s.episodeReturns, s.episodeLengths)
+        (runningReturns, runningLengths) = (s.runningReturns, s.runningLengths)
         writeObservations()
     }
 

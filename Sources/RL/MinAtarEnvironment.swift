@@ -15,7 +15,7 @@ import Tensors
 /// let (reward, done) = env.act(.left)
 /// print(env.rendered)
 /// ```
-public struct MinAtarEnvironment<Rules: MinAtarRules> {
+public struct MinAtarEnvironment<Rules: MinAtarRules>: Codable {
     public private(set) var rules: Rules
     public private(set) var rng: RandomGenerator
     /// Probability of repeating the previous action.
@@ -45,6 +45,32 @@ public struct MinAtarEnvironment<Rules: MinAtarRules> {
 
     /// The current frame as text (`MinAtarText.render`).
     public var rendered: String { MinAtarText.render(rules.observation, channelNames: Rules.channelNames) }
+
+    private enum CodingKeys: String, CodingKey { case rules, rngState, rngIncrement, stickyActionProbability, lastAction }
+
+    /// Restores an environment saved by `encode(to:)` (a checkpoint), generator included.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rules = try c.decode(Rules.self, forKey: .rules)
+        // 64-bit words as decimal strings: JSON numbers are not exact beyond 2^53 everywhere.
+        guard let state = UInt64(try c.decode(String.self, forKey: .rngState)),
+              let increment = UInt64(try c.decode(String.self, forKey: .rngIncrement)) else {
+            throw DecodingError.dataCorruptedError(forKey: .rngState, in: c, debugDescription: "generator state is not a 64-bit integer")
+        }
+        rng = RandomGenerator(state: state, increment: increment)
+        stickyActionProbability = try c.decode(Float.self, forKey: .stickyActionProbability)
+        lastAction = try c.decode(MinAtarAction.self, forKey: .lastAction)
+    }
+
+    /// Saves the whole state: rules, generator, sticky-action probability and last action.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rules, forKey: .rules)
+        try c.encode(String(rng.state), forKey: .rngState)
+        try c.encode(String(rng.increment), forKey: .rngIncrement)
+        try c.encode(stickyActionProbability, forKey: .stickyActionProbability)
+        try c.encode(lastAction, forKey: .lastAction)
+    }
 }
 
 /// Text frames for debugging: one line per row, each cell the index of the highest active

@@ -49,7 +49,7 @@ public enum MinAtarGame: String, Sendable, CaseIterable {
 }
 
 /// The full MinAtar action set, in the reference's order (`action_map = ['n','l','u','r','d','f']`).
-public enum MinAtarAction: Int, Sendable, CaseIterable {
+public enum MinAtarAction: Int, Sendable, CaseIterable, Codable {
     case noop = 0, left, up, right, down, fire
 }
 
@@ -59,7 +59,7 @@ public enum MinAtarAction: Int, Sendable, CaseIterable {
 /// drawing its randomness from the generator it is given (the reference draws from a numpy
 /// `RandomState`, so the streams differ and episodes are not step-identical, but every draw
 /// has the same distribution and happens at the same point of the frame).
-public protocol MinAtarRules {
+public protocol MinAtarRules: Codable {
     /// The game.
     static var game: MinAtarGame { get }
     /// Channel names in order.

@@ -13,16 +13,16 @@ public final class ReplayBuffer {
     /// Floats per observation (C·10·10).
     public let observationSize: Int
     /// Transitions held now.
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// Transitions added since creation (or the last `removeAll`).
-    public private(set) var added = 0
-    private let words: Int
-    private let frames: UnsafeMutablePointer<UInt64>
-    private let nextFrames: UnsafeMutablePointer<UInt64>
-    private let actions: UnsafeMutablePointer<Int32>
-    private let rewards: UnsafeMutablePointer<Float>
-    private let terminals: UnsafeMutablePointer<Bool>
-    private var next = 0
+    public internal(set) var added = 0
+    let words: Int
+    let frames: UnsafeMutablePointer<UInt64>
+    let nextFrames: UnsafeMutablePointer<UInt64>
+    let actions: UnsafeMutablePointer<Int32>
+    let rewards: UnsafeMutablePointer<Float>
+    let terminals: UnsafeMutablePointer<Bool>
+    var next = 0
 
     public init(capacity: Int, observationSize: Int) {
         precondition(capacity > 0 && observationSize > 0, "replay buffer needs a positive capacity and observation size")

@@ -27,10 +27,10 @@ public struct Seaquest: MinAtarRules {
     static let shotCoolDown = 5, enemyShotInterval = 10, diverMoveInterval = 5
 
     /// A bullet: cell and direction (true = moving right).
-    struct Bullet { var x: Int, y: Int, movesRight: Bool }
+    struct Bullet: Codable { var x: Int, y: Int, movesRight: Bool }
     /// A fish, diver or enemy submarine: cell, direction, frames until it moves, and for
     /// submarines frames until it shoots.
-    struct Mover { var x: Int, y: Int, movesRight: Bool, timer: Int, shotTimer = 0 }
+    struct Mover: Codable { var x: Int, y: Int, movesRight: Bool, timer: Int, shotTimer = 0 }
 
     let ramping: Bool
     var oxygen = Seaquest.maxOxygen, diverCount = 0

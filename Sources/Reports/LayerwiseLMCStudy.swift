@@ -50,13 +50,14 @@ public enum LayerwiseLMCStudy {
         for p in planned {
             let modelA = results.directory.appendingPathComponent(p.a.relativePath).appendingPathComponent("model.safetensors")
             let modelB = results.directory.appendingPathComponent(p.b.relativePath).appendingPathComponent("model.safetensors")
-            guard FileManager.default.fileExists(atPath: modelA.path), FileManager.default.fileExists(atPath: modelB.path) else { continue }
+            guard let configA = p.a.experiment, let configB = p.b.experiment,
+                  FileManager.default.fileExists(atPath: modelA.path), FileManager.default.fileExists(atPath: modelB.path) else { continue }
             let file = cache.appendingPathComponent("\(slug(p.kind))-seed-\(p.seed).json")
             if let data = try? Data(contentsOf: file), let report = try? JSONDecoder().decode(ConnectivityReport.self, from: data) {
                 out.append(Pair(kind: p.kind, seed: p.seed, report: report))
                 continue
             }
-            let report = try evaluate(a: p.a.config, modelA: modelA, b: p.b.config, modelB: modelB)
+            let report = try evaluate(a: configA, modelA: modelA, b: configB, modelB: modelB)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(report).write(to: file)

@@ -8,6 +8,7 @@ public enum StudyClaims {
         case "shift-smoothness": ShiftSmoothnessClaims.evaluate(results)
         case "warm-start": WarmStartClaims.evaluate(results)
         case LayerwiseLMCStudy.name: LayerwiseLMCClaims.evaluate(results)
+        case RLStudy.name: RLClaims.evaluate(results)
         default: []
         }
     }

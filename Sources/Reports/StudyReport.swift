@@ -23,6 +23,7 @@ public struct StudyReport {
     public func charts() -> [(file: String, group: String, chart: LineChart)] {
         var out: [(String, String, LineChart)] = []
         let plan = results.plan
+        if plan.kind == "rl" { return RLStudy.charts(results) }
         for group in plan.groups {
             let (metric, _) = results.primaryMetric(group: group)
             var metrics = [metric]
@@ -53,6 +54,12 @@ public struct StudyReport {
         return out
     }
 
+    /// Pictures of the environment, one per group (RL studies: a MinAtar frame), shown
+    /// before the group's charts.
+    public func frames() -> [(file: String, group: String, svg: String)] {
+        results.plan.kind == "rl" ? RLStudy.frames(results) : []
+    }
+
     /// The plan's groups, then any other group a chart belongs to, in order.
     func chartGroups(_ charts: [(file: String, group: String, chart: LineChart)]) -> [String] {
         var groups = results.plan.groups
@@ -77,6 +84,7 @@ public struct StudyReport {
         let chartDir = directory.appendingPathComponent("charts")
         try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
         for c in charts { try c.chart.svg().write(to: chartDir.appendingPathComponent(c.file), atomically: true, encoding: .utf8) }
+        for f in frames() { try f.svg.write(to: chartDir.appendingPathComponent(f.file), atomically: true, encoding: .utf8) }
         try html(charts).write(to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         try markdown(charts).write(to: directory.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
         try csv().write(to: directory.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
@@ -158,6 +166,7 @@ public struct StudyReport {
         h += "</table><p>Cells: mean ± standard error across seeds of the group's metric at the end of the last task; green is best in its row, red worst.</p>"
         for group in chartGroups(charts) {
             h += "<h2>\(escapeXML(group))</h2><div class=\"charts\">"
+            for f in frames() where f.group == group { h += "<figure class=\"frame\">\(f.svg)</figure>" }
             for c in charts where c.group == group { h += "<figure>\(c.chart.svg())</figure>" }
             h += "</div>"
         }
@@ -181,6 +190,7 @@ public struct StudyReport {
         }
         for group in chartGroups(charts) {
             m += "\n## \(group)\n\n"
+            for f in frames() where f.group == group { m += "![\(group): environment frame](charts/\(f.file))\n" }
             for c in charts where c.group == group { m += "![\(c.chart.title)](charts/\(c.file))\n" }
         }
         return m

@@ -50,10 +50,10 @@ public struct StudyResults: Sendable {
     }
 
     /// The metric a group is judged by: the one its study entry names, else training accuracy
-    /// at task ends when the runs report it, else training loss. Accuracies are better
-    /// higher, losses lower.
+    /// at task ends when the runs report it, else training loss. Accuracies and returns are
+    /// better higher, losses lower.
     public func primaryMetric(group: String) -> (name: String, higherIsBetter: Bool) {
-        if let named = plan.groupMetrics[group] { return (named, named.hasSuffix("accuracy")) }
+        if let named = plan.groupMetrics[group] { return (named, named.hasSuffix("accuracy") || named.hasPrefix("return")) }
         let any = runs.first { $0.group == group }?.tasks.first ?? [:]
         return any["train_accuracy"] != nil ? ("train_accuracy", true) : ("train_loss", false)
     }

@@ -9,31 +9,31 @@ import Streams
         #expect(plan.runs.count == 4 * 6 * 2)
         #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
         let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
-        #expect(run.config.stream.protocolName == .targetOffset && run.config.stream.shiftPerTask == 2)
-        #expect(run.config.model.norm == .layernorm && run.config.optimizer.weightDecay == 1e-4)
-        #expect(run.config.stream.tasks == 6 && run.config.model.widths == [128, 128] && run.config.seed == 1)
+        #expect(run.experiment!.stream.protocolName == .targetOffset && run.experiment!.stream.shiftPerTask == 2)
+        #expect(run.experiment!.model.norm == .layernorm && run.experiment!.optimizer.weightDecay == 1e-4)
+        #expect(run.experiment!.stream.tasks == 6 && run.experiment!.model.widths == [128, 128] && run.experiment!.seed == 1)
         #expect(run.relativePath == "runs/target-offset/layernorm-l2/seed-1")
         #expect(plan.groupMetrics["random labels"] == "train_accuracy")
         let redo = plan.runs.first { $0.variant == "ReDo" }!
-        #expect(redo.config.interventions.map(\.name) == ["redo"] && redo.config.interventions[0].parameters["every"] == .number(200))
-        #expect(redo.config.diagnostics.groups == ["units", "preactivations", "parameters", "features"])
+        #expect(redo.experiment!.interventions.map(\.name) == ["redo"] && redo.experiment!.interventions[0].parameters["every"] == .number(200))
+        #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features"])
         let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
-        #expect(full.runs.count == 4 * 6 * 5 && full.runs[0].config.stream.tasks == 30 && full.runs[0].config.model.widths == [256, 256, 256])
+        #expect(full.runs.count == 4 * 6 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
     }
 
     @Test func layerwiseLMCPresetPairsSeedsAcrossDataDraws() throws {
         let plan = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "quick")
         #expect(plan.groups == ["data A", "data B"] && plan.seeds == 3 && plan.runs.count == 6)
         for seed in 0..<3 {
-            let a = plan.runs.first { $0.group == "data A" && $0.seed == seed }!.config
-            let b = plan.runs.first { $0.group == "data B" && $0.seed == seed }!.config
+            let a = plan.runs.first { $0.group == "data A" && $0.seed == seed }!.experiment!
+            let b = plan.runs.first { $0.group == "data B" && $0.seed == seed }!.experiment!
             // Same initialisation and batch order (both follow `seed`), different data draws.
             #expect(a.seed == UInt64(seed) && b.seed == UInt64(seed) && a.model == b.model && a.optimizer == b.optimizer)
             #expect(a.data.seed == 0 && b.data.seed == 2 && a.data.dataset == "mnist1d")
             #expect(a.stream.protocolName == .warmStart && a.stream.fraction == 1 && a.stream.stepsPerTask == 1000)
         }
         let full = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "full")
-        #expect(full.runs[0].config.model.widths == [256, 256, 256, 256] && full.runs[0].config.stream.stepsPerTask == 5000)
+        #expect(full.runs[0].experiment!.model.widths == [256, 256, 256, 256] && full.runs[0].experiment!.stream.stepsPerTask == 5000)
     }
 
     /// A variant's `scales.<scale>` table overrides its config at that scale only.

@@ -40,7 +40,7 @@ import Tensors
             let runDir = dir.appendingPathComponent(run.relativePath)
             try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
             var rng = RandomGenerator(seed: UInt64(run.seed) + (run.group == "data A" ? 0 : 100))
-            try run.config.model.build(inputShape: Shape(6), outputs: 3, rng: &rng)
+            try run.experiment!.model.build(inputShape: Shape(6), outputs: 3, rng: &rng)
                 .saveSafetensors(to: runDir.appendingPathComponent("model.safetensors"))
             try "{\"event\": \"task_end\", \"task\": 0, \"test_accuracy\": 0.5}\n"
                 .write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
@@ -59,10 +59,10 @@ import Tensors
         // The same-init pair of seed 1, recomputed directly: data A's 60 training examples
         // plus data B's (another draw), A's held-out examples.
         let a = plan.runs.first { $0.group == "data A" && $0.seed == 1 }!, b = plan.runs.first { $0.group == "data B" && $0.seed == 1 }!
-        let trainA = try a.config.data.load(), trainB = try b.config.data.load()
+        let trainA = try a.experiment!.data.load(), trainB = try b.experiment!.data.load()
         let train = try EvaluationSet(name: "train", dataset: trainA.train).appending(EvaluationSet(name: "train", dataset: trainB.train), name: "train")
         #expect(train.count == 120)
-        let net = try ConnectivityInputs.network(a.config, for: trainA.train)
+        let net = try ConnectivityInputs.network(a.experiment!, for: trainA.train)
         let pair = try EndpointPair(network: net, a: dir.appendingPathComponent(a.relativePath + "/model.safetensors"),
                                     b: dir.appendingPathComponent(b.relativePath + "/model.safetensors"))
         let direct = try ConnectivityAnalysis(pair: pair, train: train, test: EvaluationSet(name: "test", dataset: trainA.test!)).run()

@@ -8,6 +8,7 @@ public enum StudyPresets {
         ("shift-smoothness", shiftSmoothness),
         ("warm-start", warmStart),
         ("layerwise-lmc", layerwiseLMC),
+        ("rl", rl),
     ]
 
     /// The preset called `name`, if any.

@@ -1,0 +1,133 @@
+import Foundation
+import Networks
+import RL
+import Tensors
+import Training
+
+/// One DQN run (`RLRunConfig`) in a run directory, with the files of any run:
+/// `config.toml`, `metrics.jsonl`, `checkpoints/step-<frame>.safetensors` (`DQNRun`'s
+/// checkpoint: networks, Adam, replay buffer, environments, generators, counters),
+/// `model.safetensors` (the online network at the end), `frame.svg` (environment 0's last
+/// observation, `MinAtarSVG`), `summary.json` and `lock`. A killed or interrupted run
+/// continues from its newest readable checkpoint, bit-identically (timings aside).
+public final class RLExperimentRun {
+    public let config: RLRunConfig
+    public let directory: RunDirectory
+    public let run: DQNRun
+    private let lock: RunLock
+    /// Checkpoints skipped on resume because they could not be read (newest first), with why.
+    public private(set) var skippedCheckpoints: [String] = []
+
+    /// Prepares a run; with `resume` the directory must hold the run's `config.toml`.
+    public init(config: RLRunConfig, directory: RunDirectory, resume: Bool) throws {
+        self.config = config
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        lock = try RunLock(directory)
+        BLAS.setThreads(config.threads)
+        do { run = try DQNRun(settings: config.run, dqn: config.dqn) } catch {
+            throw ConfigError(file: directory.configURL.path, "\(error)")
+        }
+        try directory.prepare(resuming: resume)
+        if !resume { try config.toml.write(to: directory.configURL, atomically: true, encoding: .utf8) }
+    }
+
+    /// Opens a run directory for resuming: reads its `config.toml`.
+    public static func resuming(_ directory: RunDirectory) throws -> RLExperimentRun {
+        guard FileManager.default.fileExists(atPath: directory.configURL.path) else {
+            throw ConfigError(file: directory.configURL.path, "no such file: not a run directory")
+        }
+        return try RLExperimentRun(config: try RLRunConfig.load(path: directory.configURL.path), directory: directory, resume: true)
+    }
+
+    /// Restores the newest readable checkpoint and returns the metrics length to keep (0:
+    /// none, start over). Unreadable checkpoints are skipped for older ones and noted.
+    private func restoreNewest() throws -> UInt64 {
+        let candidates = directory.checkpoints().reversed()
+        for checkpoint in candidates {
+            let file: SafetensorsFile
+            do {
+                file = try SafetensorsFile.read(contentsOf: checkpoint.url)
+                guard file.metadata["format"] == DQNRun.checkpointFormat else { throw RLError("\(checkpoint.url.path): not an RL checkpoint") }
+            } catch {
+                skippedCheckpoints.append("\(error)")
+                continue
+            }
+            do { try run.restore(from: file) } catch { throw ConfigError(file: checkpoint.url.path, "\(error)") }
+            guard let keep = file.metadata["metrics_bytes"].flatMap(UInt64.init) else {
+                throw ConfigError(file: checkpoint.url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
+            }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.metricsURL.path)
+            let length = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
+            guard keep <= length else {
+                throw ConfigError(file: directory.metricsURL.path, "holds \(length) bytes, fewer than the \(keep) that checkpoint \(checkpoint.url.lastPathComponent) recorded")
+            }
+            return keep
+        }
+        if let newest = candidates.first {
+            throw ConfigError(file: newest.url.path, "no readable checkpoint to resume from (\(skippedCheckpoints.count) damaged)")
+        }
+        return 0
+    }
+
+    /// Plays to the end (or until `interrupted` returns true at a metrics record, after
+    /// writing a checkpoint), passing every record to `progress`. Returns the summary.
+    @discardableResult
+    public func execute(resume: Bool, interrupted: @escaping () -> Bool = { false },
+                        progress: (MetricsRecord) -> Void = { _ in }) throws -> RunSummary {
+        let keep = resume ? try restoreNewest() : 0
+        if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
+        let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
+        let start = Date()
+        let finished: Bool
+        do {
+            finished = try run.run(stop: interrupted, checkpoint: { try self.checkpoint(bytes: metrics.bytes) }) { record in
+                try metrics.write(record.jsonLine)
+                progress(record)
+            }
+        } catch let e as ConfigError {
+            throw e
+        } catch is DQNDivergence {
+            return try summarize(.diverged, since: start)
+        } catch {
+            throw ConfigError(file: directory.url.path, "\(error)")
+        }
+        guard finished else { return try summarize(.interrupted, since: start) }
+        try run.agent.online.saveSafetensors(to: directory.modelURL, metadata: ["format": "pt", "config": config.name])
+        if let envs = run.currentEnvironments {
+            let svg = MinAtarSVG.render(envs.frame(0), channelNames: envs.game.channelNames,
+                                        title: "\(envs.game.rawValue), frame \(run.frame)")
+            try AtomicFile.write(Array(svg.utf8), to: directory.url.appendingPathComponent("frame.svg"))
+        }
+        return try summarize(.finished, since: start)
+    }
+
+    private func checkpoint(bytes: UInt64) throws {
+        let file = try run.checkpoint(metadata: ["metrics_bytes": String(bytes), "config": config.name])
+        try file.write(to: directory.checkpointURL(step: run.frame))
+        for old in directory.checkpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old.url) }
+    }
+
+    private func summarize(_ status: RunSummary.Status, since start: Date) throws -> RunSummary {
+        let summary = try RunSummary(status: status, directory: directory, name: config.name,
+                                     protocolName: config.run.continual ? "continual-minatar" : "minatar",
+                                     parameters: run.agent.online.parameterCount, seconds: Date().timeIntervalSince(start))
+        try summary.write(to: directory.summaryURL)
+        return summary
+    }
+}
+
+extension RunSummary {
+    /// The summary of a run that has no `ExperimentConfig` (an RL run).
+    init(status: Status, directory: RunDirectory, name: String, protocolName: String, parameters: Int, seconds: Double) throws {
+        self.status = status
+        tasks = try directory.metrics().filter { $0["event"] as? String == "task_end" }.map { record in
+            record.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        }
+        self.name = name
+        self.protocolName = protocolName
+        self.parameters = parameters
+        self.seconds = seconds
+        divergence = nil
+    }
+}
