@@ -53,8 +53,8 @@ import Streams
             [variants.scales.full.stream]
             tasks = 9
             """
-        let quick = try StudyPlan(text: text, file: "s.toml", scale: "quick").runs[0].config.stream
-        let full = try StudyPlan(text: text, file: "s.toml", scale: "full").runs[0].config.stream
+        let quick = try StudyPlan(text: text, file: "s.toml", scale: "quick").runs[0].experiment!.stream
+        let full = try StudyPlan(text: text, file: "s.toml", scale: "full").runs[0].experiment!.stream
         #expect(quick.tasks == 3 && quick.stepsPerTask == 10 && quick.fraction == 0.25)
         #expect(full.tasks == 9 && full.stepsPerTask == StreamSpec(.randomLabels).stepsPerTask && full.fraction == 0.25)
         let bad = text.replacingOccurrences(of: "[variants.scales.full.stream]", with: "[variants.scales.fulll.stream]")

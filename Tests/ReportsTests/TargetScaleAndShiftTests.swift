@@ -26,7 +26,7 @@ import Experiments
         #expect(plan.variants == ["small targets, MSE", "large targets, MSE", "large targets, HL-Gauss", "large targets, two-hot"])
         #expect(plan.runs.count == 12 && plan.groupMetrics["target offset"] == "probe.plasticity_loss")
         for run in plan.runs {
-            let c = run.config
+            let c = try #require(run.experiment)
             #expect(c.stream.protocolName == .targetOffset && c.diagnostics.groups.contains("probe"))
             // Targets are e_y + k·Δ for k < tasks: they span [0, (tasks − 1)·Δ + 1].
             let highest = Double(c.stream.tasks - 1) * Double(c.stream.shiftPerTask) + 1
@@ -62,8 +62,8 @@ import Experiments
     @Test(arguments: ["quick", "full"]) func shiftSmoothnessMatchesStepsAndRedraws(scale: String) throws {
         let plan = try StudyPlan(text: StudyPresets.named("shift-smoothness")!, file: "shift-smoothness.toml", scale: scale)
         #expect(plan.variants == ["abrupt", "smooth"] && plan.runs.count == 6)
-        let abrupt = try #require(plan.runs.first { $0.variant == "abrupt" }?.config.stream)
-        let smooth = try #require(plan.runs.first { $0.variant == "smooth" }?.config.stream)
+        let abrupt = try #require(plan.runs.first { $0.variant == "abrupt" }?.experiment?.stream)
+        let smooth = try #require(plan.runs.first { $0.variant == "smooth" }?.experiment?.stream)
         #expect(abrupt.protocolName == .labelDrift && smooth.protocolName == .labelDrift && abrupt.subset == smooth.subset)
         // Total steps: T·S for abrupt, S + (tasks − 1)·S/K for smooth.
         let abruptSteps = abrupt.tasks * abrupt.stepsPerTask
@@ -73,7 +73,7 @@ import Experiments
         let abruptRedraws = (abrupt.tasks - 1) * Int((abrupt.fraction * Double(abrupt.subset)).rounded(.up))
         let smoothRedraws = (smooth.tasks - 1) * Int((smooth.fraction * Double(smooth.subset)).rounded(.up))
         #expect(abruptRedraws == smoothRedraws && abrupt.fraction == 1 && smooth.fraction < 1)
-        #expect(plan.runs.allSatisfy { $0.config.diagnostics.probeTarget == "random_labels" })
+        #expect(plan.runs.allSatisfy { $0.experiment?.diagnostics.probeTarget == "random_labels" })
     }
 
     @Test func shiftSmoothnessClaimsAndChartsByStep() throws {
