@@ -15,8 +15,10 @@ import Training
 ///
 /// Scores are relative to the layer's mean activity, which revived units raise, so a unit
 /// scored just above τ can fall below it after a pass (and a re-drawn unit can itself be
-/// dormant). ReDo therefore repeats score-and-reset until no τ-dormant unit is left or
-/// `passes` passes have run; `passes = 1` is the paper's single pass. Reports
+/// dormant). With `passes` > 1 ReDo repeats score-and-reset until no τ-dormant unit is left
+/// or `passes` passes have run. The default is the paper's single pass: later passes reset
+/// units that were working (their outgoing weights are zeroed), which cost the quick
+/// Swiss-cheese random-label task 0.97 → 0.64 final accuracy at `passes = 4`. Reports
 /// `redo_dormant_fraction` (before the first pass), `redo_reset_units` (resets summed over
 /// passes), `redo_passes` and `redo_dormant_after` (units still τ-dormant at the end).
 public final class ReDo: ConfigurableIntervention {
@@ -25,7 +27,7 @@ public final class ReDo: ConfigurableIntervention {
         source: "Sokar et al. 2023",
         parameters: [("tau", "0.1", "dormancy threshold τ on the normalised score s_i"),
                      ("every", "1000", "F: steps between recycling rounds"),
-                     ("passes", "4", "most score-and-reset passes per round, until none is τ-dormant (1 = the paper's single pass)")])
+                     ("passes", "1", "most score-and-reset passes per round, repeated until none is τ-dormant (1 = the paper's single pass)")])
     public var name = ReDo.info.name
     public let tau: Float
     public let every: Int
