@@ -1,4 +1,5 @@
 import Networks
+import Tensors
 
 /// The built-in groups. Names and formulas: `docs/metrics.md`.
 extension DiagnosticGroup {
@@ -32,9 +33,9 @@ extension DiagnosticGroup {
                              settings: ProbeTaskSettings = ProbeTaskSettings()) -> DiagnosticGroup {
         let fresh = FreshProbeLoss()
         return DiagnosticGroup(name: "probe", cadence: .taskEnds) { context in
-            let inputs = ObjectIdentifier(context.probe.inputs)
-            let values = try probeTaskPlasticity(of: context.network, makeNetwork: makeNetwork, inputs: context.probe.inputs,
-                                                 settings: settings, freshLoss: fresh.inputs == inputs ? fresh.loss : nil)
+            let inputs = context.probe.inputs
+            let values = try probeTaskPlasticity(of: context.network, makeNetwork: makeNetwork, inputs: inputs,
+                                                 settings: settings, freshLoss: fresh.inputs === inputs ? fresh.loss : nil)
             fresh.inputs = inputs
             fresh.loss = values["probe.loss_fresh"]
             return values
@@ -79,8 +80,9 @@ extension DiagnosticGroup {
     }
 }
 
-/// The fresh network's probe loss for one probe batch, kept by the `probe` group.
+/// The fresh network's probe loss for one probe batch, kept by the `probe` group. It holds
+/// the batch itself, so a later batch can never be mistaken for it by address.
 private final class FreshProbeLoss {
-    var inputs: ObjectIdentifier?
+    var inputs: Tensor?
     var loss: Double?
 }

@@ -75,34 +75,15 @@ public final class ExperimentRun {
 
     /// Opens a run directory for resuming: reads its resolved `config.toml`.
     public static func resuming(_ directory: RunDirectory) throws -> ExperimentRun {
-        guard FileManager.default.fileExists(atPath: directory.configURL.path) else {
-            throw ConfigError(file: directory.configURL.path, "no such file: not a run directory")
-        }
-        return try ExperimentRun(config: try ExperimentConfig.load(path: directory.configURL.path), directory: directory, resume: true)
+        try ExperimentRun(config: try ExperimentConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true)
     }
 
     /// Restores the newest readable checkpoint, if any, and returns the metrics length to
     /// keep. Unreadable checkpoints (damaged on disk) are skipped for older ones and noted.
     private func restoreNewest() throws -> UInt64 {
-        let candidates = directory.checkpoints().reversed()
-        for checkpoint in candidates {
-            let file: SafetensorsFile
-            do { file = try Checkpoint.read(checkpoint.url) } catch {
-                skippedCheckpoints.append("\(error)")
-                continue
-            }
-            let keep = try Checkpoint.restore(trainer, from: file, url: checkpoint.url)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.metricsURL.path)
-            let length = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
-            guard keep <= length else {
-                throw ConfigError(file: directory.metricsURL.path, "holds \(length) bytes, fewer than the \(keep) that checkpoint \(checkpoint.url.lastPathComponent) recorded")
-            }
-            return keep
+        try directory.restoreNewestCheckpoint(skipped: &skippedCheckpoints, read: Checkpoint.read) { file, url in
+            try Checkpoint.restore(trainer, from: file, url: url)
         }
-        if let newest = candidates.first {
-            throw ConfigError(file: newest.url.path, "no readable checkpoint to resume from (\(skippedCheckpoints.count) damaged)")
-        }
-        return 0
     }
 
     /// Trains to the end of the stream (or until `stop` returns true, or `interrupted` does

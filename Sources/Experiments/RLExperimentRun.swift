@@ -34,40 +34,23 @@ public final class RLExperimentRun {
 
     /// Opens a run directory for resuming: reads its `config.toml`.
     public static func resuming(_ directory: RunDirectory) throws -> RLExperimentRun {
-        guard FileManager.default.fileExists(atPath: directory.configURL.path) else {
-            throw ConfigError(file: directory.configURL.path, "no such file: not a run directory")
-        }
-        return try RLExperimentRun(config: try RLRunConfig.load(path: directory.configURL.path), directory: directory, resume: true)
+        try RLExperimentRun(config: try RLRunConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true)
     }
 
     /// Restores the newest readable checkpoint and returns the metrics length to keep (0:
     /// none, start over). Unreadable checkpoints are skipped for older ones and noted.
     private func restoreNewest() throws -> UInt64 {
-        let candidates = directory.checkpoints().reversed()
-        for checkpoint in candidates {
-            let file: SafetensorsFile
-            do {
-                file = try SafetensorsFile.read(contentsOf: checkpoint.url)
-                guard file.metadata["format"] == DQNRun.checkpointFormat else { throw RLError("\(checkpoint.url.path): not an RL checkpoint") }
-            } catch {
-                skippedCheckpoints.append("\(error)")
-                continue
-            }
-            do { try run.restore(from: file) } catch { throw ConfigError(file: checkpoint.url.path, "\(error)") }
+        try directory.restoreNewestCheckpoint(skipped: &skippedCheckpoints, read: { url in
+            let file = try SafetensorsFile.read(contentsOf: url)
+            guard file.metadata["format"] == DQNRun.checkpointFormat else { throw RLError("\(url.path): not an RL checkpoint") }
+            return file
+        }) { file, url in
+            do { try run.restore(from: file) } catch { throw ConfigError(file: url.path, "\(error)") }
             guard let keep = file.metadata["metrics_bytes"].flatMap(UInt64.init) else {
-                throw ConfigError(file: checkpoint.url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
-            }
-            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.metricsURL.path)
-            let length = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
-            guard keep <= length else {
-                throw ConfigError(file: directory.metricsURL.path, "holds \(length) bytes, fewer than the \(keep) that checkpoint \(checkpoint.url.lastPathComponent) recorded")
+                throw ConfigError(file: url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
             }
             return keep
         }
-        if let newest = candidates.first {
-            throw ConfigError(file: newest.url.path, "no readable checkpoint to resume from (\(skippedCheckpoints.count) damaged)")
-        }
-        return 0
     }
 
     /// Plays to the end (or until `interrupted` returns true at a metrics record, after

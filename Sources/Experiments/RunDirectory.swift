@@ -33,6 +33,42 @@ public struct RunDirectory: Sendable {
         }.sorted { $0.0 < $1.0 }
     }
 
+    /// The path of `config.toml`, or an error saying the directory is not a run directory.
+    public func existingConfigPath() throws -> String {
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw ConfigError(file: configURL.path, "no such file: not a run directory")
+        }
+        return configURL.path
+    }
+
+    /// Restores the newest readable checkpoint and returns the metrics length to keep (0:
+    /// no checkpoint, start over). `read` opens and checks a file; a file it rejects is
+    /// damaged, noted in `skipped`, and the next older one is tried. `restore` loads the
+    /// file into the run and returns the metrics length the checkpoint recorded, which must
+    /// not exceed `metrics.jsonl`'s.
+    func restoreNewestCheckpoint(skipped: inout [String], read: (URL) throws -> SafetensorsFile,
+                                 restore: (SafetensorsFile, URL) throws -> UInt64) throws -> UInt64 {
+        let candidates = checkpoints().reversed()
+        for checkpoint in candidates {
+            let file: SafetensorsFile
+            do { file = try read(checkpoint.url) } catch {
+                skipped.append("\(error)")
+                continue
+            }
+            let keep = try restore(file, checkpoint.url)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: metricsURL.path)
+            let length = (attributes?[.size] as? NSNumber)?.uint64Value ?? 0
+            guard keep <= length else {
+                throw ConfigError(file: metricsURL.path, "holds \(length) bytes, fewer than the \(keep) that checkpoint \(checkpoint.url.lastPathComponent) recorded")
+            }
+            return keep
+        }
+        if let newest = candidates.first {
+            throw ConfigError(file: newest.url.path, "no readable checkpoint to resume from (\(skipped.count) damaged)")
+        }
+        return 0
+    }
+
     /// Creates the directory tree (refusing to overwrite an existing run unless `resuming`).
     public func prepare(resuming: Bool) throws {
         let fm = FileManager.default

@@ -195,11 +195,11 @@ struct RLContinual: ParsableCommand {
 enum RLRunner {
     /// Plays `experiment` to the end; SIGINT/SIGTERM checkpoint and exit with 128 + signal.
     static func execute(_ experiment: RLExperimentRun, resume: Bool, frames: String? = nil) throws {
-        for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped \(skipped)") }
         let signals = InterruptSignals()
         let summary = try experiment.execute(resume: resume, interrupted: { signals.isSet }) { record in
             try? report(record, run: experiment.run, total: experiment.config.run.frames, frames: frames)
         }
+        for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped \(skipped)") }
         switch summary.status {
         case .finished: Console.line("run finished: \(experiment.directory.url.path)")
         case .diverged:
