@@ -47,9 +47,9 @@ public final class Activation: Layer {
         let x = input.data, y = output.data, n = input.count
         switch function {
         case .relu:
-            for i in 0..<n { y[i] = Swift.max(x[i], 0) }
+            VectorKernels.relu(x, into: y, count: n)
         case .leakyReLU(let slope):
-            for i in 0..<n { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
+            VectorKernels.leakyReLU(x, slope: slope, into: y, count: n)
         case .tanh:
             vectorTanh(x, into: y, count: n)
         case .sigmoid:
@@ -69,11 +69,11 @@ public final class Activation: Layer {
         let n = input.count
         switch function {
         case .relu:
-            for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
+            VectorKernels.reluBackward(x, dy, into: dx, count: n)
         case .leakyReLU(let slope):
-            for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : slope * dy[i] }
+            VectorKernels.leakyReLUBackward(x, dy, slope: slope, into: dx, count: n)
         case .tanh:
-            for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+            VectorKernels.tanhBackward(y, dy, into: dx, count: n)
         case .sigmoid:
             for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .gelu:

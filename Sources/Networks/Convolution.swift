@@ -1,13 +1,15 @@
 import Tensors
 
-/// A 2-D convolution (`nn.Conv2d`, cross-correlation, NCHW), computed per example as
-/// im2col followed by one GEMM.
+/// A 2-D convolution (`nn.Conv2d`, cross-correlation, NCHW), computed as im2col followed by
+/// one GEMM per chunk of examples.
 ///
 /// Shapes: x [N, C, H, W] → y [N, O, OH, OW] with OH = (H + 2·pad − K)/stride + 1;
 /// weight [O, C, K, K], bias [O].
-/// For each example: col [C·K·K, OH·OW] = im2col(x), y = W col + b;
-/// backward: dW += dY colᵀ, db += Σ dY, dcol = Wᵀ dY, dx = col2im(dcol).
-/// The column matrix is rebuilt in backward rather than stored for the whole batch.
+/// A chunk of G examples (G·OH·OW ≈ `chunkColumns` columns, so small images still make a
+/// well-shaped GEMM) is unrolled side by side: col [C·K·K, G·OH·OW] = im2col(x), Y = W col,
+/// then scattered to NCHW with the bias added. Backward per chunk: dY gathered the same way,
+/// dW += dY colᵀ, db += Σ dY, dcol = Wᵀ dY, dx = col2im(dcol). The column matrix is rebuilt
+/// in backward rather than stored for the whole batch.
 public final class Conv2d: UnitLayer, InputGradientSkipping {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -20,10 +22,14 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     public private(set) var lastInput: Tensor?
     public var lastOutput: Tensor? { output }
     public var computesInputGradient = true
+    /// Target number of GEMM columns (output positions) per chunk of examples.
+    static let chunkColumns = 4096
     private let output = Tensor(shape: Shape(0))
     private let inputGradient = Tensor(shape: Shape(0))
     private let columns = Tensor(shape: Shape(0))
     private let columnGradient = Tensor(shape: Shape(0))
+    /// [O, G·OH·OW]: a chunk's output before the NCHW scatter, or its gathered gradient.
+    private let chunkOutput = Tensor(shape: Shape(0))
 
     public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = true, initializer: Initializer = .pytorchDefault,
@@ -49,113 +55,147 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     /// Spatial output size for an input of size `n`.
     public func outputSize(_ n: Int) -> Int { (n + 2 * padding - kernelSize) / stride + 1 }
 
-    private var isPointwise: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
     private var patchSize: Int { inputChannels * kernelSize * kernelSize }
+
+    /// The per-call geometry: image and output sizes and the chunking of the batch.
+    private struct Geometry {
+        let batch: Int, h: Int, w: Int, oh: Int, ow: Int
+        var positions: Int { oh * ow }
+        var chunk: Int { Swift.min(batch, Swift.max(1, Conv2d.chunkColumns / positions)) }
+    }
+
+    private func geometry(_ input: Tensor) -> Geometry {
+        let h = input.shape[2], w = input.shape[3]
+        return Geometry(batch: input.shape[0], h: h, w: w, oh: outputSize(h), ow: outputSize(w))
+    }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         precondition(input.shape.count == 4 && input.shape[1] == inputChannels,
                      "Conv2d(\(inputChannels), \(outputChannels)) got input \(input.shape)")
         lastInput = input
-        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
-        let oh = outputSize(h), ow = outputSize(w), positions = oh * ow
-        precondition(oh > 0 && ow > 0, "Conv2d: input \(input.shape) smaller than the kernel")
-        output.resize(to: Shape(n, outputChannels, oh, ow))
-        if !isPointwise { columns.resize(to: Shape(patchSize, positions)) }
-        let inStride = inputChannels * h * w, outStride = outputChannels * positions
-        for b in 0..<n {
-            let x = input.data + b * inStride, y = output.data + b * outStride
-            let col = isPointwise ? x : im2col(x, h: h, w: w, oh: oh, ow: ow)
-            if let bias = bias?.value {
-                for o in 0..<outputChannels { (y + o * positions).update(repeating: bias[o], count: positions) }
+        let g = geometry(input), positions = g.positions
+        precondition(g.oh > 0 && g.ow > 0, "Conv2d: input \(input.shape) smaller than the kernel")
+        output.resize(to: Shape(g.batch, outputChannels, g.oh, g.ow))
+        columns.resize(to: Shape(patchSize, g.chunk * positions))
+        chunkOutput.resize(to: Shape(outputChannels, g.chunk * positions))
+        let inStride = inputChannels * g.h * g.w, outStride = outputChannels * positions
+        for first in Swift.stride(from: 0, to: g.batch, by: g.chunk) {
+            let count = Swift.min(g.chunk, g.batch - first), width = count * positions
+            for e in 0..<count {
+                im2col(input.data + (first + e) * inStride, g, into: columns.data + e * positions, ld: width)
             }
-            BLAS.gemm(.none, .none, m: outputChannels, n: positions, k: patchSize,
-                      weight.value, lda: patchSize, col, ldb: positions,
-                      beta: bias == nil ? 0 : 1, y, ldc: positions)
+            BLAS.gemm(.none, .none, m: outputChannels, n: width, k: patchSize,
+                      weight.value, lda: patchSize, columns.data, ldb: width,
+                      beta: 0, chunkOutput.data, ldc: width)
+            for e in 0..<count {
+                let y = output.data + (first + e) * outStride
+                for o in 0..<outputChannels {
+                    let src = chunkOutput.data + o * width + e * positions, dst = y + o * positions
+                    if let b = bias?.value {
+                        VectorKernels.addScalar(b[o], src, into: dst, count: positions)
+                    } else {
+                        dst.update(from: src, count: positions)
+                    }
+                }
+            }
         }
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let input = lastInput else { preconditionFailure("Conv2d.backward before forward") }
-        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
-        let oh = outputSize(h), ow = outputSize(w), positions = oh * ow
-        let inStride = inputChannels * h * w, outStride = outputChannels * positions
+        let g = geometry(input), positions = g.positions
+        let inStride = inputChannels * g.h * g.w, outStride = outputChannels * positions
         inputGradient.resize(to: input.shape)
-        if !isPointwise {
-            columns.resize(to: Shape(patchSize, positions))
-            columnGradient.resize(to: Shape(patchSize, positions))
-        }
-        for b in 0..<n {
-            let x = input.data + b * inStride, dy = outputGradient.data + b * outStride
-            let dx = inputGradient.data + b * inStride
-            let col = isPointwise ? x : im2col(x, h: h, w: w, oh: oh, ow: ow)
-            BLAS.gemm(.none, .transpose, m: outputChannels, n: patchSize, k: positions,
-                      dy, lda: positions, col, ldb: positions, beta: 1, weight.gradient, ldc: patchSize)
-            if let db = bias?.gradient {
+        columns.resize(to: Shape(patchSize, g.chunk * positions))
+        chunkOutput.resize(to: Shape(outputChannels, g.chunk * positions))
+        if computesInputGradient { columnGradient.resize(to: Shape(patchSize, g.chunk * positions)) }
+        for first in Swift.stride(from: 0, to: g.batch, by: g.chunk) {
+            let count = Swift.min(g.chunk, g.batch - first), width = count * positions
+            let dY = chunkOutput.data
+            for e in 0..<count {
+                im2col(input.data + (first + e) * inStride, g, into: columns.data + e * positions, ld: width)
+                let dy = outputGradient.data + (first + e) * outStride
                 for o in 0..<outputChannels {
-                    let row = dy + o * positions
-                    var s: Float = 0
-                    for p in 0..<positions { s += row[p] }
-                    db[o] += s
+                    (dY + o * width + e * positions).update(from: dy + o * positions, count: positions)
                 }
             }
+            BLAS.gemm(.none, .transpose, m: outputChannels, n: patchSize, k: width,
+                      dY, lda: width, columns.data, ldb: width, beta: 1, weight.gradient, ldc: patchSize)
+            if let db = bias?.gradient {
+                for o in 0..<outputChannels { db[o] += VectorKernels.sum(dY + o * width, count: width) }
+            }
             guard computesInputGradient else { continue }
-            let dcol = isPointwise ? dx : columnGradient.data
-            BLAS.gemm(.transpose, .none, m: patchSize, n: positions, k: outputChannels,
-                      weight.value, lda: patchSize, dy, ldb: positions, beta: 0, dcol, ldc: positions)
-            if !isPointwise { col2im(dcol, into: dx, h: h, w: w, oh: oh, ow: ow) }
+            BLAS.gemm(.transpose, .none, m: patchSize, n: width, k: outputChannels,
+                      weight.value, lda: patchSize, dY, ldb: width, beta: 0, columnGradient.data, ldc: width)
+            for e in 0..<count {
+                col2im(columnGradient.data + e * positions, ld: width, g, into: inputGradient.data + (first + e) * inStride)
+            }
         }
         if !computesInputGradient { inputGradient.fill(0) }
         return inputGradient
     }
 
-    /// Unrolls one example's patches into `columns`: row (c, ki, kj), column (oh, ow).
-    private func im2col(_ x: UnsafeMutablePointer<Float>, h: Int, w: Int, oh: Int, ow: Int) -> UnsafeMutablePointer<Float> {
-        let col = columns.data, k = kernelSize
+    /// The output columns j whose input column j·stride − pad + kj lies inside [0, w).
+    private func validColumns(_ kj: Int, _ g: Geometry) -> Range<Int> {
+        let low = Swift.max(0, (padding - kj + stride - 1) / stride)
+        let high = Swift.min(g.ow, (g.w - 1 + padding - kj) / stride + 1)
+        return low..<Swift.max(low, high)
+    }
+
+    /// Unrolls one example's patches into a column block: row (c, ki, kj), column (oh, ow),
+    /// rows `ld` apart. Zero padding is written as zeros; stride 1 copies whole runs.
+    private func im2col(_ x: UnsafeMutablePointer<Float>, _ g: Geometry,
+                        into col: UnsafeMutablePointer<Float>, ld: Int) {
+        let k = kernelSize
         var row = 0
         for c in 0..<inputChannels {
-            let plane = x + c * h * w
+            let plane = x + c * g.h * g.w
             for ki in 0..<k {
                 for kj in 0..<k {
-                    let dst = col + row * oh * ow
-                    for i in 0..<oh {
+                    let dst = col + row * ld, valid = validColumns(kj, g)
+                    for i in 0..<g.oh {
                         let ih = i &* stride &- padding &+ ki
-                        let line = dst + i &* ow
-                        if ih < 0 || ih >= h {
-                            line.update(repeating: 0, count: ow)
+                        let line = dst + i &* g.ow
+                        guard ih >= 0 && ih < g.h else {
+                            line.update(repeating: 0, count: g.ow)
                             continue
                         }
-                        let src = plane + ih &* w
-                        for j in 0..<ow {
-                            let iw = j &* stride &- padding &+ kj
-                            line[j] = (iw >= 0 && iw < w) ? src[iw] : 0
+                        line.update(repeating: 0, count: valid.lowerBound)
+                        (line + valid.upperBound).update(repeating: 0, count: g.ow - valid.upperBound)
+                        let base = ih &* g.w &- padding &+ kj
+                        if stride == 1 {
+                            (line + valid.lowerBound).update(from: plane + (base &+ valid.lowerBound), count: valid.count)
+                        } else {
+                            for j in valid { line[j] = plane[base &+ j &* stride] }
                         }
                     }
                     row += 1
                 }
             }
         }
-        return col
     }
 
-    /// Scatters column gradients back onto one example's input gradient (overwrites `dx`).
-    private func col2im(_ dcol: UnsafeMutablePointer<Float>, into dx: UnsafeMutablePointer<Float>,
-                        h: Int, w: Int, oh: Int, ow: Int) {
-        dx.update(repeating: 0, count: inputChannels * h * w)
+    /// Scatters a column block's gradients back onto one example's input gradient
+    /// (overwrites `dx`).
+    private func col2im(_ dcol: UnsafeMutablePointer<Float>, ld: Int, _ g: Geometry,
+                        into dx: UnsafeMutablePointer<Float>) {
+        dx.update(repeating: 0, count: inputChannels * g.h * g.w)
         let k = kernelSize
         var row = 0
         for c in 0..<inputChannels {
-            let plane = dx + c * h * w
+            let plane = dx + c * g.h * g.w
             for ki in 0..<k {
                 for kj in 0..<k {
-                    let src = dcol + row * oh * ow
-                    for i in 0..<oh {
+                    let src = dcol + row * ld, valid = validColumns(kj, g)
+                    for i in 0..<g.oh {
                         let ih = i &* stride &- padding &+ ki
-                        if ih < 0 || ih >= h { continue }
-                        let line = src + i &* ow, dst = plane + ih &* w
-                        for j in 0..<ow {
-                            let iw = j &* stride &- padding &+ kj
-                            if iw >= 0 && iw < w { dst[iw] += line[j] }
+                        guard ih >= 0 && ih < g.h else { continue }
+                        let line = src + i &* g.ow, base = ih &* g.w &- padding &+ kj
+                        if stride == 1 {
+                            VectorKernels.add(line + valid.lowerBound, into: plane + (base &+ valid.lowerBound), count: valid.count)
+                        } else {
+                            for j in valid { plane[base &+ j &* stride] += line[j] }
                         }
                     }
                     row += 1

@@ -91,7 +91,13 @@ public final class SGD: Optimizer {
         let theta = storage.values, grad = storage.gradients, n = storage.count
         let lr = learningRate, wd = weightDecay, mu = momentum
         if mu == 0 {
-            for i in 0..<n { theta[i] -= lr * (grad[i] + wd * theta[i]) }
+            var i = 0
+            while i &+ 8 <= n {
+                let th = VectorKernels.load(theta + i)
+                VectorKernels.store(th - lr * (VectorKernels.load(grad + i) + wd * th), theta + i)
+                i &+= 8
+            }
+            while i < n { theta[i] -= lr * (grad[i] + wd * theta[i]); i &+= 1 }
         } else {
             let buf = state.vectors[0], first = stepCount == 0, keep = 1 - dampening
             for i in 0..<n {
@@ -156,13 +162,26 @@ public final class Adam: Optimizer {
         let invSqrtBC2 = 1 / (1 - Float.pow(b2, t)).squareRoot()
         let decay: Float = decoupledWeightDecay ? 1 - lr * weightDecay : 1
         let coupled: Float = decoupledWeightDecay ? 0 : weightDecay
-        for i in 0..<n {
+        // The eight-lane loop and the scalar tail compute the same expression in the same order.
+        var i = 0
+        while i &+ 8 <= n {
+            let th = VectorKernels.load(theta + i)
+            let g = VectorKernels.load(grad + i) + coupled * th
+            let mi = b1 * VectorKernels.load(m + i) + (1 - b1) * g
+            let vi = b2 * VectorKernels.load(v + i) + (1 - b2) * g * g
+            VectorKernels.store(mi, m + i)
+            VectorKernels.store(vi, v + i)
+            VectorKernels.store(th * decay - stepSize * mi / (VectorKernels.squareRoot(vi) * invSqrtBC2 + eps), theta + i)
+            i &+= 8
+        }
+        while i < n {
             let g = grad[i] + coupled * theta[i]
             let mi = b1 * m[i] + (1 - b1) * g
             let vi = b2 * v[i] + (1 - b2) * g * g
             m[i] = mi
             v[i] = vi
             theta[i] = theta[i] * decay - stepSize * mi / (vi.squareRoot() * invSqrtBC2 + eps)
+            i &+= 1
         }
     }
 

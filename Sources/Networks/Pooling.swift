@@ -34,6 +34,10 @@ public final class MaxPool2d: Layer {
             argmaxCapacity = output.count
         }
         let x = input.data, y = output.data
+        if kernelSize == 2 && stride == 2 && padding == 0 {
+            pool2x2(x, planes: planes, h: h, w: w, into: y, oh: oh, ow: ow)
+            return output
+        }
         for p in 0..<planes {
             let plane = x + p * h * w
             for i in 0..<oh {
@@ -56,6 +60,28 @@ public final class MaxPool2d: Layer {
             }
         }
         return output
+    }
+
+    /// The common 2×2, stride-2 case without bounds checks or branches: the same first-maximum
+    /// rule as the general loop, as selects.
+    private func pool2x2(_ x: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int,
+                         into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
+        for p in 0..<planes {
+            let plane = x + p &* h &* w
+            for i in 0..<oh {
+                let top = 2 &* i &* w, bottom = top &+ w
+                let out = (p &* oh &+ i) &* ow
+                for j in 0..<ow {
+                    let a = top &+ 2 &* j, b = a &+ 1, c = bottom &+ 2 &* j, d = c &+ 1
+                    var best = plane[a], at = a
+                    if plane[b] > best { best = plane[b]; at = b }
+                    if plane[c] > best { best = plane[c]; at = c }
+                    if plane[d] > best { best = plane[d]; at = d }
+                    y[out &+ j] = best
+                    argmax[out &+ j] = Int32(truncatingIfNeeded: at)
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {

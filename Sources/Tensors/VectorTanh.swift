@@ -26,7 +26,8 @@ public func vectorTanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<F
 private func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let signBit = SIMD8<UInt32>(repeating: 0x8000_0000)
     let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
-    let a = pointwiseMin(unsafeBitCast(bits & ~signBit, to: SIMD8<Float>.self), SIMD8(repeating: 9))
+    let magnitude = unsafeBitCast(bits & ~signBit, to: SIMD8<Float>.self)
+    let a = magnitude.replacing(with: 9, where: magnitude .> 9)
     // Small |x|: odd series in s = x².
     let s = a * a
     var series = SIMD8<Float>(repeating: -1382.0 / 155925.0)
@@ -51,7 +52,7 @@ private func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127
     let e = p * unsafeBitCast(exponent &<< 23, to: SIMD8<Float>.self)
     let large = (1 - e) / (1 + e)
-    let magnitude = series.replacing(with: large, where: a .>= 0.25)
-    let signed = unsafeBitCast(unsafeBitCast(magnitude, to: SIMD8<UInt32>.self) | (bits & signBit), to: SIMD8<Float>.self)
+    let result = series.replacing(with: large, where: a .>= 0.25)
+    let signed = unsafeBitCast(unsafeBitCast(result, to: SIMD8<UInt32>.self) | (bits & signBit), to: SIMD8<Float>.self)
     return signed.replacing(with: x, where: x .!= x)
 }

@@ -35,6 +35,21 @@ import Tensors
         #expect(strided.worst < tolerance, "\(strided)")
     }
 
+    @Test func maxPoolRoutesTiesToTheFirstMaximumAndKeepsNaN() {
+        // One 4×4 plane: windows with a tie, a later strict maximum, a NaN first, and −∞.
+        let x = Tensor(shape: Shape(1, 1, 4, 4), values: [
+            2, 2, 1, 5,
+            2, 2, 7, 5,
+            .nan, 3, -.infinity, -.infinity,
+            9, 3, -.infinity, -.infinity,
+        ])
+        let pool = MaxPool2d(kernelSize: 2)
+        let y = pool.forward(x, mode: .training)
+        #expect(y[0, 0, 0, 0] == 2 && y[0, 0, 0, 1] == 7 && y[0, 0, 1, 0].isNaN && y[0, 0, 1, 1] == -.infinity)
+        let dx = pool.backward(Tensor(shape: Shape(1, 1, 2, 2), values: [1, 2, 3, 4]))
+        #expect(dx.values == [1, 0, 0, 0, 0, 0, 2, 0, 3, 0, 4, 0, 0, 0, 0, 0])
+    }
+
     @Test func avgPool() {
         let e = checkGradients(AvgPool2d(kernelSize: 3, stride: 2, padding: 1), input: randomInput(Shape(2, 2, 7, 6)))
         #expect(e.worst < tolerance, "\(e)")
