@@ -44,7 +44,26 @@ public final class Activation: Layer {
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         lastInput = input
         output.resize(to: input.shape)
-        let x = input.data, y = output.data, n = input.count
+        Parallel.split(input.count, ActivationForward(function: function, x: input.data, y: output.data))
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input = lastInput else { preconditionFailure("Activation.backward before forward") }
+        inputGradient.resize(to: input.shape)
+        Parallel.split(input.count, ActivationBackward(function: function, x: input.data, y: output.data,
+                                                       dy: outputGradient.data, dx: inputGradient.data))
+        return inputGradient
+    }
+}
+
+/// y = φ(x) over a range of elements.
+private struct ActivationForward: RangeWork {
+    let function: ActivationFunction
+    let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+
+    func run(_ r: Range<Int>) {
+        let x = x + r.lowerBound, y = y + r.lowerBound, n = r.count
         switch function {
         case .relu:
             VectorKernels.relu(x, into: y, count: n)
@@ -59,14 +78,18 @@ public final class Activation: Layer {
         case .identity:
             y.update(from: x, count: n)
         }
-        return output
     }
+}
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let input = lastInput else { preconditionFailure("Activation.backward before forward") }
-        inputGradient.resize(to: input.shape)
-        let x = input.data, y = output.data, dy = outputGradient.data, dx = inputGradient.data
-        let n = input.count
+/// dx = φ'(x) ⊙ dy over a range of elements (tanh and sigmoid from their output y).
+private struct ActivationBackward: RangeWork {
+    let function: ActivationFunction
+    let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+    let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>
+
+    func run(_ r: Range<Int>) {
+        let o = r.lowerBound, n = r.count
+        let x = x + o, y = y + o, dy = dy + o, dx = dx + o
         switch function {
         case .relu:
             VectorKernels.reluBackward(x, dy, into: dx, count: n)
@@ -85,7 +108,6 @@ public final class Activation: Layer {
         case .identity:
             dx.update(from: dy, count: n)
         }
-        return inputGradient
     }
 }
 

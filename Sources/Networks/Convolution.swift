@@ -22,8 +22,11 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     public private(set) var lastInput: Tensor?
     public var lastOutput: Tensor? { output }
     public var computesInputGradient = true
-    /// Target number of GEMM columns (output positions) per chunk of examples.
+    /// Target number of GEMM columns (output positions) per chunk of examples. It does not
+    /// depend on the thread count, so neither do the sums over a chunk.
     static let chunkColumns = 4096
+    /// Elements of column matrix below which unrolling a chunk stays on one thread.
+    static let parallelElements = 1 << 17
     private let output = Tensor(shape: Shape(0))
     private let inputGradient = Tensor(shape: Shape(0))
     private let columns = Tensor(shape: Shape(0))
@@ -58,7 +61,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     private var patchSize: Int { inputChannels * kernelSize * kernelSize }
 
     /// The per-call geometry: image and output sizes and the chunking of the batch.
-    private struct Geometry {
+    fileprivate struct Geometry {
         let batch: Int, h: Int, w: Int, oh: Int, ow: Int
         var positions: Int { oh * ow }
         var chunk: Int { Swift.min(batch, Swift.max(1, Conv2d.chunkColumns / positions)) }
@@ -67,6 +70,13 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     private func geometry(_ input: Tensor) -> Geometry {
         let h = input.shape[2], w = input.shape[3]
         return Geometry(batch: input.shape[0], h: h, w: w, oh: outputSize(h), ow: outputSize(w))
+    }
+
+    /// Runs one per-example step over the `count` examples of a chunk, split across workers
+    /// when the chunk's column block is large enough to pay for the fork.
+    private func forEachExample(_ count: Int, _ g: Geometry, _ work: ChunkExamples) {
+        let minimum = Swift.max(1, Conv2d.parallelElements / (patchSize * g.positions))
+        Parallel.split(count, minimum: Swift.max(2, minimum), work)
     }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
@@ -81,23 +91,12 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
         let inStride = inputChannels * g.h * g.w, outStride = outputChannels * positions
         for first in Swift.stride(from: 0, to: g.batch, by: g.chunk) {
             let count = Swift.min(g.chunk, g.batch - first), width = count * positions
-            for e in 0..<count {
-                im2col(input.data + (first + e) * inStride, g, into: columns.data + e * positions, ld: width)
-            }
+            let chunk = ChunkExamples(conv: self, g: g, first: first, width: width, input: input.data,
+                                      output: output.data, columns: columns.data, chunk: chunkOutput.data)
+            forEachExample(count, g, chunk.step(.unroll))
             BLAS.gemm(.none, .none, m: outputChannels, n: width, k: patchSize,
-                      weight.value, lda: patchSize, columns.data, ldb: width,
-                      beta: 0, chunkOutput.data, ldc: width)
-            for e in 0..<count {
-                let y = output.data + (first + e) * outStride
-                for o in 0..<outputChannels {
-                    let src = chunkOutput.data + o * width + e * positions, dst = y + o * positions
-                    if let b = bias?.value {
-                        VectorKernels.addScalar(b[o], src, into: dst, count: positions)
-                    } else {
-                        dst.update(from: src, count: positions)
-                    }
-                }
-            }
+                      weight.value, lda: patchSize, columns.data, ldb: width, beta: 0, chunkOutput.data, ldc: width)
+            forEachExample(count, g, chunk.step(.scatter))
         }
         return output
     }
@@ -110,16 +109,13 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
         columns.resize(to: Shape(patchSize, g.chunk * positions))
         chunkOutput.resize(to: Shape(outputChannels, g.chunk * positions))
         if computesInputGradient { columnGradient.resize(to: Shape(patchSize, g.chunk * positions)) }
+        let dY = chunkOutput.data
         for first in Swift.stride(from: 0, to: g.batch, by: g.chunk) {
             let count = Swift.min(g.chunk, g.batch - first), width = count * positions
-            let dY = chunkOutput.data
-            for e in 0..<count {
-                im2col(input.data + (first + e) * inStride, g, into: columns.data + e * positions, ld: width)
-                let dy = outputGradient.data + (first + e) * outStride
-                for o in 0..<outputChannels {
-                    (dY + o * width + e * positions).update(from: dy + o * positions, count: positions)
-                }
-            }
+            let chunk = ChunkExamples(conv: self, g: g, first: first, width: width, input: input.data,
+                                      output: outputGradient.data, columns: columns.data, chunk: dY,
+                                      inputGradient: inputGradient.data, columnGradient: columnGradient.data)
+            forEachExample(count, g, chunk.step(.unrollAndGather))
             BLAS.gemm(.none, .transpose, m: outputChannels, n: patchSize, k: width,
                       dY, lda: width, columns.data, ldb: width, beta: 1, weight.gradient, ldc: patchSize)
             if let db = bias?.gradient {
@@ -128,9 +124,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
             guard computesInputGradient else { continue }
             BLAS.gemm(.transpose, .none, m: patchSize, n: width, k: outputChannels,
                       weight.value, lda: patchSize, dY, ldb: width, beta: 0, columnGradient.data, ldc: width)
-            for e in 0..<count {
-                col2im(columnGradient.data + e * positions, ld: width, g, into: inputGradient.data + (first + e) * inStride)
-            }
+            forEachExample(count, g, chunk.step(.fold))
         }
         if !computesInputGradient { inputGradient.fill(0) }
         return inputGradient
@@ -145,7 +139,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
 
     /// Unrolls one example's patches into a column block: row (c, ki, kj), column (oh, ow),
     /// rows `ld` apart. Zero padding is written as zeros; stride 1 copies whole runs.
-    private func im2col(_ x: UnsafeMutablePointer<Float>, _ g: Geometry,
+    fileprivate func im2col(_ x: UnsafeMutablePointer<Float>, _ g: Geometry,
                         into col: UnsafeMutablePointer<Float>, ld: Int) {
         let k = kernelSize
         var row = 0
@@ -178,7 +172,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
 
     /// Scatters a column block's gradients back onto one example's input gradient
     /// (overwrites `dx`).
-    private func col2im(_ dcol: UnsafeMutablePointer<Float>, ld: Int, _ g: Geometry,
+    fileprivate func col2im(_ dcol: UnsafeMutablePointer<Float>, ld: Int, _ g: Geometry,
                         into dx: UnsafeMutablePointer<Float>) {
         dx.update(repeating: 0, count: inputChannels * g.h * g.w)
         let k = kernelSize
@@ -225,6 +219,50 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
             precondition(u >= 0 && u < inputChannels, "input channel \(u) out of range")
             for o in 0..<outputChannels {
                 (w + (o * inputChannels + u) * kk).update(repeating: value, count: kk)
+            }
+        }
+    }
+}
+
+/// The per-example steps around a chunk's GEMMs, over a range of the chunk's examples:
+/// unroll (im2col into the chunk's columns), scatter (chunk output + bias into NCHW),
+/// unroll-and-gather (im2col and dY into the chunk's [O, G·OH·OW] layout), fold (col2im).
+private struct ChunkExamples: RangeWork {
+    enum Step { case unroll, scatter, unrollAndGather, fold }
+    let conv: Conv2d, g: Conv2d.Geometry, first: Int, width: Int
+    /// x; y or dy (NCHW); the chunk's columns and [O, G·OH·OW] block; dx and dcol.
+    let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    let columns: UnsafeMutablePointer<Float>, chunk: UnsafeMutablePointer<Float>
+    var inputGradient: UnsafeMutablePointer<Float>? = nil, columnGradient: UnsafeMutablePointer<Float>? = nil
+    var kind = Step.unroll
+
+    func step(_ kind: Step) -> ChunkExamples {
+        var copy = self
+        copy.kind = kind
+        return copy
+    }
+
+    func run(_ examples: Range<Int>) {
+        let positions = g.positions, channels = conv.outputChannels
+        let inStride = conv.inputChannels * g.h * g.w, outStride = channels * positions
+        for e in examples {
+            let image = first + e
+            switch kind {
+            case .unroll:
+                conv.im2col(input + image * inStride, g, into: columns + e * positions, ld: width)
+            case .scatter:
+                for o in 0..<channels {
+                    let src = chunk + o * width + e * positions, dst = output + image * outStride + o * positions
+                    if let b = conv.bias?.value { VectorKernels.addScalar(b[o], src, into: dst, count: positions) }
+                    else { dst.update(from: src, count: positions) }
+                }
+            case .unrollAndGather:
+                conv.im2col(input + image * inStride, g, into: columns + e * positions, ld: width)
+                for o in 0..<channels {
+                    (chunk + o * width + e * positions).update(from: output + image * outStride + o * positions, count: positions)
+                }
+            case .fold:
+                conv.col2im(columnGradient! + e * positions, ld: width, g, into: inputGradient! + image * inStride)
             }
         }
     }

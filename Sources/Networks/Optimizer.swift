@@ -91,13 +91,7 @@ public final class SGD: Optimizer {
         let theta = storage.values, grad = storage.gradients, n = storage.count
         let lr = learningRate, wd = weightDecay, mu = momentum
         if mu == 0 {
-            var i = 0
-            while i &+ 8 <= n {
-                let th = VectorKernels.load(theta + i)
-                VectorKernels.store(th - lr * (VectorKernels.load(grad + i) + wd * th), theta + i)
-                i &+= 8
-            }
-            while i < n { theta[i] -= lr * (grad[i] + wd * theta[i]); i &+= 1 }
+            Parallel.split(n, PlainSGDUpdate(theta: theta, grad: grad, lr: lr, wd: wd))
         } else {
             let buf = state.vectors[0], first = stepCount == 0, keep = 1 - dampening
             for i in 0..<n {
@@ -162,9 +156,44 @@ public final class Adam: Optimizer {
         let invSqrtBC2 = 1 / (1 - Float.pow(b2, t)).squareRoot()
         let decay: Float = decoupledWeightDecay ? 1 - lr * weightDecay : 1
         let coupled: Float = decoupledWeightDecay ? 0 : weightDecay
-        // The eight-lane loop and the scalar tail compute the same expression in the same order.
-        var i = 0
-        while i &+ 8 <= n {
+        Parallel.split(n, AdamUpdate(theta: theta, grad: grad, m: m, v: v, b1: b1, b2: b2, eps: eps, stepSize: stepSize,
+                                     invSqrtBC2: invSqrtBC2, decay: decay, coupled: coupled))
+    }
+
+    public func resetState() { state.reset(); stepCount = 0 }
+    public func resetState(indices: [Int]) { state.reset(indices: indices) }
+    public func stateVectors() -> [(name: String, values: [Float])] { state.export() }
+    public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
+        try state.load(vectors)
+        self.stepCount = stepCount
+    }
+}
+
+/// θ ← θ − η(g + λθ) over a range of the flat parameters (SGD without momentum).
+private struct PlainSGDUpdate: RangeWork {
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>, lr: Float, wd: Float
+
+    func run(_ r: Range<Int>) {
+        var i = r.lowerBound
+        while i &+ 8 <= r.upperBound {
+            let th = VectorKernels.load(theta + i)
+            VectorKernels.store(th - lr * (VectorKernels.load(grad + i) + wd * th), theta + i)
+            i &+= 8
+        }
+        while i < r.upperBound { theta[i] -= lr * (grad[i] + wd * theta[i]); i &+= 1 }
+    }
+}
+
+/// One Adam step over a range of the flat parameters. The eight-lane loop and the scalar tail
+/// compute the same expression in the same order, so where a range begins changes no result.
+private struct AdamUpdate: RangeWork {
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let b1: Float, b2: Float, eps: Float, stepSize: Float, invSqrtBC2: Float, decay: Float, coupled: Float
+
+    func run(_ r: Range<Int>) {
+        var i = r.lowerBound
+        while i &+ 8 <= r.upperBound {
             let th = VectorKernels.load(theta + i)
             let g = VectorKernels.load(grad + i) + coupled * th
             let mi = b1 * VectorKernels.load(m + i) + (1 - b1) * g
@@ -174,7 +203,7 @@ public final class Adam: Optimizer {
             VectorKernels.store(th * decay - stepSize * mi / (VectorKernels.squareRoot(vi) * invSqrtBC2 + eps), theta + i)
             i &+= 8
         }
-        while i < n {
+        while i < r.upperBound {
             let g = grad[i] + coupled * theta[i]
             let mi = b1 * m[i] + (1 - b1) * g
             let vi = b2 * v[i] + (1 - b2) * g * g
@@ -183,14 +212,6 @@ public final class Adam: Optimizer {
             theta[i] = theta[i] * decay - stepSize * mi / (vi.squareRoot() * invSqrtBC2 + eps)
             i &+= 1
         }
-    }
-
-    public func resetState() { state.reset(); stepCount = 0 }
-    public func resetState(indices: [Int]) { state.reset(indices: indices) }
-    public func stateVectors() -> [(name: String, values: [Float])] { state.export() }
-    public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
-        try state.load(vectors)
-        self.stepCount = stepCount
     }
 }
 

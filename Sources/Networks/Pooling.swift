@@ -35,7 +35,8 @@ public final class MaxPool2d: Layer {
         }
         let x = input.data, y = output.data
         if kernelSize == 2 && stride == 2 && padding == 0 {
-            pool2x2(x, planes: planes, h: h, w: w, into: y, oh: oh, ow: ow)
+            Parallel.split(planes, minimum: Swift.max(1, (1 << 18) / (h * w)),
+                           MaxPool2x2(x: x, y: y, argmax: argmax, h: h, w: w, oh: oh, ow: ow))
             return output
         }
         for p in 0..<planes {
@@ -62,11 +63,25 @@ public final class MaxPool2d: Layer {
         return output
     }
 
-    /// The common 2×2, stride-2 case without bounds checks or branches: the same first-maximum
-    /// rule as the general loop, as selects.
-    private func pool2x2(_ x: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int,
-                         into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
-        for p in 0..<planes {
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input = lastInput else { preconditionFailure("MaxPool2d.backward before forward") }
+        inputGradient.resize(to: input.shape)
+        let planes = input.shape[0] * input.shape[1], hw = input.shape[2] * input.shape[3]
+        let per = output.shape[2] * output.shape[3]
+        Parallel.split(planes, minimum: Swift.max(1, (1 << 18) / hw),
+                       MaxPoolRouting(dy: outputGradient.data, dx: inputGradient.data, argmax: argmax, hw: hw, per: per))
+        return inputGradient
+    }
+}
+
+/// The common 2×2, stride-2 max pooling over a range of planes, without bounds checks: the
+/// same first-maximum rule as the general loop, as selects.
+private struct MaxPool2x2: RangeWork {
+    let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>
+    let h: Int, w: Int, oh: Int, ow: Int
+
+    func run(_ planes: Range<Int>) {
+        for p in planes {
             let plane = x + p &* h &* w
             for i in 0..<oh {
                 let top = 2 &* i &* w, bottom = top &+ w
@@ -83,19 +98,20 @@ public final class MaxPool2d: Layer {
             }
         }
     }
+}
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let input = lastInput else { preconditionFailure("MaxPool2d.backward before forward") }
-        inputGradient.resize(to: input.shape)
-        inputGradient.fill(0)
-        let planes = input.shape[0] * input.shape[1], hw = input.shape[2] * input.shape[3]
-        let per = output.shape[2] * output.shape[3]
-        let dy = outputGradient.data, dx = inputGradient.data
-        for p in 0..<planes {
+/// Max pooling backward over a range of planes: zero dx, then route each output gradient to
+/// its arg-max.
+private struct MaxPoolRouting: RangeWork {
+    let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>
+    let hw: Int, per: Int
+
+    func run(_ planes: Range<Int>) {
+        (dx + planes.lowerBound * hw).update(repeating: 0, count: planes.count * hw)
+        for p in planes {
             let dplane = dx + p * hw
             for o in (p * per)..<((p + 1) * per) { dplane[Int(argmax[o])] += dy[o] }
         }
-        return inputGradient
     }
 }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// Thin, checked wrappers over OpenBLAS (CBLAS, row-major).
 ///
@@ -18,11 +19,66 @@ public enum BLAS {
                             _ b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0,
                             _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let recorder = gemmRecorder {
+            let start = DispatchTime.now().uptimeNanoseconds
+            sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            recorder.record(GEMMCall(transA: transA, transB: transB, m: m, n: n, k: k, beta: beta),
+                            nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        } else if threads > 1 && 2 * m * n * k >= parallelFlops && Swift.max(m, n) >= 32 {
+            parallelGEMM(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else {
+            sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+    }
+
+    @inlinable @usableFromInline
+    static func sgemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                      _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         cblas_sgemm(CblasRowMajor,
                     transA == .none ? CblasNoTrans : CblasTrans,
                     transB == .none ? CblasNoTrans : CblasTrans,
                     int32(m), int32(n), int32(k), alpha,
                     a, int32(lda), b, int32(ldb), beta, c, int32(ldc))
+    }
+
+    /// When set, every `gemm` is timed and reported to it (for `plasticity bench --gemm`).
+    /// Only set it from a single-threaded measurement.
+    nonisolated(unsafe) public static var gemmRecorder: GEMMRecorder?
+
+    /// GEMMs of at least this many FLOPs are split across threads (about 15 µs of work).
+    @usableFromInline static let parallelFlops = 1 << 20
+
+    /// Splits C into one block of rows (or, when C is wider than tall, of columns) per worker,
+    /// at multiples of 16, and runs a single-threaded `cblas_sgemm` on each block. Every element
+    /// of C is computed by one call over the full k, so the split does not change its sum.
+    @usableFromInline
+    static func parallelGEMM(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                             _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                             _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        Parallel.run(GEMMBlocks(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc))
+    }
+
+    /// One GEMM as blocks of C for `parallelGEMM`.
+    struct GEMMBlocks: ParallelWork {
+        let transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, alpha: Float
+        let a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
+        let beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+
+        func run(part: Int, of parts: Int) {
+            let byRows = m >= n, length = byRows ? m : n
+            let start = Swift.min(length, (part * length / parts + 8) / 16 * 16)
+            let end = part == parts - 1 ? length : Swift.min(length, ((part + 1) * length / parts + 8) / 16 * 16)
+            guard end > start else { return }
+            if byRows {
+                sgemm(transA, transB, end - start, n, k, alpha, transA == .none ? a + start * lda : a + start, lda,
+                      b, ldb, beta, c + start * ldc, ldc)
+            } else {
+                sgemm(transA, transB, m, end - start, k, alpha, a, lda,
+                      transB == .none ? b + start : b + start * ldb, ldb, beta, c + start, ldc)
+            }
+        }
     }
 
     /// `y += alpha · x` over `n` elements.
@@ -37,11 +93,24 @@ public enum BLAS {
         cblas_sdot(int32(n), x, 1, y, 1)
     }
 
-    /// The number of threads OpenBLAS uses.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// Threads for GEMMs and parallel regions (default 1). OpenBLAS itself always runs one
+    /// thread; PlasticityLab splits large GEMMs across its own `WorkerPool` instead, because
+    /// OpenBLAS's threaded driver allocates on every call and cannot share threads with the
+    /// elementwise regions.
+    public static var threads: Int {
+        _ = openBLASSingleThreaded
+        return configuredThreads
+    }
 
-    /// Sets the number of threads OpenBLAS uses (results are bit-identical only at a fixed count).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(int32(n)) }
+    /// Sets the thread count (results are bit-identical only at a fixed count).
+    public static func setThreads(_ n: Int) {
+        precondition(n >= 1, "threads must be at least 1")
+        _ = openBLASSingleThreaded
+        configuredThreads = n
+    }
+
+    nonisolated(unsafe) private static var configuredThreads = 1
+    private static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
 
     /// The CPU kernel OpenBLAS chose at run time (e.g. "Zen"), recorded in run metadata.
     public static var coreName: String { String(cString: openblas_get_corename()) }
