@@ -29,6 +29,8 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     static let parallelElements = 1 << 17
     private let output = Tensor(shape: Shape(0))
     private let inputGradient = Tensor(shape: Shape(0))
+    /// The shape for which `inputGradient` already holds the zeros a skipped dL/dx returns.
+    private var zeroedInputGradientShape: Shape?
     private let columns = Tensor(shape: Shape(0))
     private let columnGradient = Tensor(shape: Shape(0))
     /// [O, G·OH·OW]: a chunk's output before the NCHW scatter, or its gathered gradient.
@@ -126,7 +128,12 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                       weight.value, lda: patchSize, dY, ldb: width, beta: 0, columnGradient.data, ldc: width)
             forEachExample(count, g, chunk.step(.fold))
         }
-        if !computesInputGradient { inputGradient.fill(0) }
+        if computesInputGradient {
+            zeroedInputGradientShape = nil
+        } else if zeroedInputGradientShape != input.shape {
+            inputGradient.fill(0)
+            zeroedInputGradientShape = input.shape
+        }
         return inputGradient
     }
 

@@ -46,19 +46,11 @@ public final class LayerNorm: Layer {
         let g = weight.value, b = bias.value, invD = 1 / Float(d)
         for r in 0..<groups {
             let xr = x + r * d, yr = y + r * d, hr = xh + r * d
-            var mean: Float = 0
-            for i in 0..<d { mean += xr[i] }
-            mean *= invD
-            var variance: Float = 0
-            for i in 0..<d { let c = xr[i] - mean; variance += c * c }
-            variance *= invD
+            let mean = VectorKernels.sum(xr, count: d) * invD
+            let variance = VectorKernels.sumOfSquaredDeviations(xr, from: mean, count: d) * invD
             let s = 1 / (variance + epsilon).squareRoot()
             rstd[r] = s
-            for i in 0..<d {
-                let h = (xr[i] - mean) * s
-                hr[i] = h
-                yr[i] = h * g[i] + b[i]
-            }
+            VectorKernels.normalize(xr, mean: mean, scale: s, gamma: g, beta: b, normalized: hr, into: yr, count: d)
         }
         return output
     }
@@ -71,18 +63,11 @@ public final class LayerNorm: Layer {
         let g = weight.value, dg = weight.gradient, db = bias.gradient, invD = 1 / Float(d)
         for r in 0..<groups {
             let dyr = dy + r * d, hr = xh + r * d, dxr = dx + r * d
-            var meanG: Float = 0, meanGH: Float = 0
-            for i in 0..<d {
-                let gi = dyr[i] * g[i]
-                meanG += gi
-                meanGH += gi * hr[i]
-                dg[i] += dyr[i] * hr[i]
-                db[i] += dyr[i]
-            }
-            meanG *= invD
-            meanGH *= invD
-            let s = rstd[r]
-            for i in 0..<d { dxr[i] = s * (dyr[i] * g[i] - meanG - hr[i] * meanGH) }
+            let (sumG, sumGH) = VectorKernels.layerNormGradientSums(dyr, gamma: g, normalized: hr, count: d)
+            VectorKernels.addProduct(dyr, hr, into: dg, count: d)
+            VectorKernels.add(dyr, into: db, count: d)
+            VectorKernels.layerNormInputGradient(dyr, gamma: g, normalized: hr, scale: rstd[r], meanG: sumG * invD,
+                                                 meanGH: sumGH * invD, into: dxr, count: d)
         }
         return inputGradient
     }

@@ -20,6 +20,8 @@ public final class Linear: UnitLayer, InputGradientSkipping {
     public var computesInputGradient = true
     private let output = Tensor(shape: Shape(0, 0))
     private let inputGradient = Tensor(shape: Shape(0, 0))
+    /// The shape for which `inputGradient` already holds the zeros a skipped dL/dx returns.
+    private var zeroedInputGradientShape: Shape?
 
     public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true,
                 initializer: Initializer = .pytorchDefault, rng: inout RandomGenerator) {
@@ -65,11 +67,16 @@ public final class Linear: UnitLayer, InputGradientSkipping {
                 for j in 0..<outputFeatures { db[j] += row[j] }
             }
         }
-        inputGradient.resize(to: x.shape)
         guard computesInputGradient else {
-            inputGradient.fill(0)
+            if zeroedInputGradientShape != x.shape {
+                inputGradient.resize(to: x.shape)
+                inputGradient.fill(0)
+                zeroedInputGradientShape = x.shape
+            }
             return inputGradient
         }
+        zeroedInputGradientShape = nil
+        inputGradient.resize(to: x.shape)
         BLAS.gemm(.none, .none, m: n, n: inputFeatures, k: outputFeatures,
                   dy, lda: outputFeatures, weight.value, ldb: inputFeatures,
                   beta: 0, inputGradient.data, ldc: inputFeatures)
