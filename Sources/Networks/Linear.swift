@@ -45,9 +45,7 @@ public final class Linear: UnitLayer, InputGradientSkipping {
         lastInput = input
         output.resize(to: Shape(n, outputFeatures))
         let y = output.data
-        if let b = bias?.value {
-            for i in 0..<n { (y + i &* outputFeatures).update(from: b, count: outputFeatures) }
-        }
+        if let b = bias?.value { VectorKernels.broadcastRow(b, rows: n, columns: outputFeatures, into: y) }
         BLAS.gemm(.none, .transpose, m: n, n: outputFeatures, k: inputFeatures,
                   input.data, lda: inputFeatures, weight.value, ldb: inputFeatures,
                   beta: bias == nil ? 0 : 1, y, ldc: outputFeatures)
@@ -61,12 +59,7 @@ public final class Linear: UnitLayer, InputGradientSkipping {
         BLAS.gemm(.transpose, .none, m: outputFeatures, n: inputFeatures, k: n,
                   dy, lda: outputFeatures, x.data, ldb: inputFeatures,
                   beta: 1, weight.gradient, ldc: inputFeatures)
-        if let db = bias?.gradient {
-            for i in 0..<n {
-                let row = dy + i &* outputFeatures
-                for j in 0..<outputFeatures { db[j] += row[j] }
-            }
-        }
+        if let db = bias?.gradient { VectorKernels.addColumnSums(dy, rows: n, columns: outputFeatures, into: db) }
         guard computesInputGradient else {
             if zeroedInputGradientShape != x.shape {
                 inputGradient.resize(to: x.shape)

@@ -10,7 +10,7 @@ extension VectorKernels {
             acc += c * c
             i &+= 8
         }
-        var s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+        var s = pairwiseTotal(acc)
         while i < n { let c = x[i] - mean; s += c * c; i &+= 1 }
         return s
     }
@@ -45,8 +45,7 @@ extension VectorKernels {
             accGH += g * load(normalized + i)
             i &+= 8
         }
-        func total(_ a: SIMD8<Float>) -> Float { ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])) }
-        var sumG = total(accG), sumGH = total(accGH)
+        var sumG = pairwiseTotal(accG), sumGH = pairwiseTotal(accGH)
         while i < n {
             let g = dy[i] * gamma[i]
             sumG += g

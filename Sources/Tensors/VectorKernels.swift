@@ -90,9 +90,15 @@ public enum VectorKernels {
         var acc = SIMD8<Float>(repeating: 0)
         var i = 0
         while i &+ 8 <= n { acc += load(x + i); i &+= 8 }
-        var s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+        var s = pairwiseTotal(acc)
         while i < n { s += x[i]; i &+= 1 }
         return s
+    }
+
+    /// The eight lanes added pairwise: ((a₀ + a₁) + (a₂ + a₃)) + ((a₄ + a₅) + (a₆ + a₇)).
+    @inlinable @inline(__always)
+    public static func pairwiseTotal(_ a: SIMD8<Float>) -> Float {
+        ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
     }
 
     /// y[i] += x[i].
