@@ -6,10 +6,10 @@ import Tensors
 /// Shapes: x [N, C, H, W] → y [N, O, OH, OW] with OH = (H + 2·pad − K)/stride + 1;
 /// weight [O, C, K, K], bias [O].
 /// A chunk of G examples (G·OH·OW ≈ `chunkColumns` columns, so small images still make a
-/// well-shaped GEMM) is unrolled side by side: col [C·K·K, G·OH·OW] = im2col(x), Y = W col,
+/// well-shaped GEMM, and at most `chunkFloats` column entries) is unrolled side by side: col [C·K·K, G·OH·OW] = im2col(x), Y = W col,
 /// then scattered to NCHW with the bias added. Backward per chunk: dY gathered the same way,
 /// dW += dY colᵀ, db += Σ dY, dcol = Wᵀ dY, dx = col2im(dcol). The column matrix is rebuilt
-/// in backward rather than stored for the whole batch.
+/// in backward rather than stored for the whole batch, unless the batch was one chunk.
 public final class Conv2d: UnitLayer, InputGradientSkipping {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -25,8 +25,11 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     /// Target number of GEMM columns (output positions) per chunk of examples. It does not
     /// depend on the thread count, so neither do the sums over a chunk.
     static let chunkColumns = 4096
+    /// Largest column matrix of a chunk, in Floats (1 MiB), so that wide patches (many input
+    /// channels) unroll into a block that stays near the core's cache.
+    static let chunkFloats = 1 << 18
     /// Elements of column matrix below which unrolling a chunk stays on one thread.
-    static let parallelElements = 1 << 17
+    static let parallelElements = 1 << 15
     private let output = Tensor(shape: Shape(0))
     private let inputGradient = Tensor(shape: Shape(0))
     /// The shape for which `inputGradient` already holds the zeros a skipped dL/dx returns.
@@ -35,6 +38,9 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     private let columnGradient = Tensor(shape: Shape(0))
     /// [O, G·OH·OW]: a chunk's output before the NCHW scatter, or its gathered gradient.
     private let chunkOutput = Tensor(shape: Shape(0))
+    /// True when the whole last batch fit in one chunk, so `columns` still holds its
+    /// unrolled input and backward need not unroll it again.
+    private var columnsHoldLastInput = false
 
     public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = true, initializer: Initializer = .pytorchDefault,
@@ -66,12 +72,15 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     fileprivate struct Geometry {
         let batch: Int, h: Int, w: Int, oh: Int, ow: Int
         var positions: Int { oh * ow }
-        var chunk: Int { Swift.min(batch, Swift.max(1, Conv2d.chunkColumns / positions)) }
+        let patch: Int
+        var chunk: Int {
+            Swift.min(batch, Swift.max(1, Swift.min(Conv2d.chunkColumns / positions, Conv2d.chunkFloats / (patch * positions))))
+        }
     }
 
     private func geometry(_ input: Tensor) -> Geometry {
         let h = input.shape[2], w = input.shape[3]
-        return Geometry(batch: input.shape[0], h: h, w: w, oh: outputSize(h), ow: outputSize(w))
+        return Geometry(batch: input.shape[0], h: h, w: w, oh: outputSize(h), ow: outputSize(w), patch: patchSize)
     }
 
     /// Runs one per-example step over the `count` examples of a chunk, split across workers
@@ -100,6 +109,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                       weight.value, lda: patchSize, columns.data, ldb: width, beta: 0, chunkOutput.data, ldc: width)
             forEachExample(count, g, chunk.step(.scatter))
         }
+        columnsHoldLastInput = g.chunk == g.batch
         return output
     }
 
@@ -117,7 +127,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
             let chunk = ChunkExamples(conv: self, g: g, first: first, width: width, input: input.data,
                                       output: outputGradient.data, columns: columns.data, chunk: dY,
                                       inputGradient: inputGradient.data, columnGradient: columnGradient.data)
-            forEachExample(count, g, chunk.step(.unrollAndGather))
+            forEachExample(count, g, chunk.step(columnsHoldLastInput ? .gather : .unrollAndGather))
             BLAS.gemm(.none, .transpose, m: outputChannels, n: patchSize, k: width,
                       dY, lda: width, columns.data, ldb: width, beta: 1, weight.gradient, ldc: patchSize)
             if let db = bias?.gradient {
@@ -128,6 +138,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                       weight.value, lda: patchSize, dY, ldb: width, beta: 0, columnGradient.data, ldc: width)
             forEachExample(count, g, chunk.step(.fold))
         }
+        columnsHoldLastInput = g.chunk == g.batch
         if computesInputGradient {
             zeroedInputGradientShape = nil
         } else if zeroedInputGradientShape != input.shape {
@@ -155,6 +166,11 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
             for ki in 0..<k {
                 for kj in 0..<k {
                     let dst = col + row * ld, valid = validColumns(kj, g)
+                    if stride == 1 && g.ow == g.w {
+                        unrollShifted(plane, g, ki: ki, kj: kj, into: dst)
+                        row += 1
+                        continue
+                    }
                     for i in 0..<g.oh {
                         let ih = i &* stride &- padding &+ ki
                         let line = dst + i &* g.ow
@@ -166,7 +182,7 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                         (line + valid.upperBound).update(repeating: 0, count: g.ow - valid.upperBound)
                         let base = ih &* g.w &- padding &+ kj
                         if stride == 1 {
-                            (line + valid.lowerBound).update(from: plane + (base &+ valid.lowerBound), count: valid.count)
+                            VectorKernels.copyShort(plane + (base &+ valid.lowerBound), into: line + valid.lowerBound, count: valid.count)
                         } else {
                             for j in valid { line[j] = plane[base &+ j &* stride] }
                         }
@@ -174,6 +190,26 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                     row += 1
                 }
             }
+        }
+    }
+
+    /// One im2col row for stride 1 and "same" width (ow = w): the plane shifted by
+    /// (ki − pad, kj − pad). Its valid output rows are a single contiguous copy; the columns
+    /// that wrapped in from a neighbouring input row, and the rows outside the image, are
+    /// then zeroed. The same values as the run-by-run copy, with one memmove per row.
+    private func unrollShifted(_ plane: UnsafeMutablePointer<Float>, _ g: Geometry, ki: Int, kj: Int,
+                               into dst: UnsafeMutablePointer<Float>) {
+        let shift = kj - padding, rowShift = ki - padding, ow = g.ow
+        let first = Swift.max(0, -rowShift), end = Swift.max(first, Swift.min(g.oh, g.h - rowShift))
+        dst.update(repeating: 0, count: first * ow)
+        (dst + end * ow).update(repeating: 0, count: (g.oh - end) * ow)
+        guard end > first else { return }
+        let start = (first + rowShift) * g.w + shift, length = (end - first) * ow
+        let low = Swift.max(start, 0), high = Swift.min(start + length, g.h * g.w)
+        (dst + first * ow + (low - start)).update(from: plane + low, count: high - low)
+        let wrapped = shift < 0 ? 0..<(-shift) : (ow - shift)..<ow
+        for i in first..<end where !wrapped.isEmpty {
+            (dst + i * ow + wrapped.lowerBound).update(repeating: 0, count: wrapped.count)
         }
     }
 
@@ -233,9 +269,9 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
 
 /// The per-example steps around a chunk's GEMMs, over a range of the chunk's examples:
 /// unroll (im2col into the chunk's columns), scatter (chunk output + bias into NCHW),
-/// unroll-and-gather (im2col and dY into the chunk's [O, G·OH·OW] layout), fold (col2im).
+/// gather (dY into the chunk's [O, G·OH·OW] layout), unroll-and-gather (both), fold (col2im).
 private struct ChunkExamples: RangeWork {
-    enum Step { case unroll, scatter, unrollAndGather, fold }
+    enum Step { case unroll, scatter, gather, unrollAndGather, fold }
     let conv: Conv2d, g: Conv2d.Geometry, first: Int, width: Int
     /// x; y or dy (NCHW); the chunk's columns and [O, G·OH·OW] block; dx and dcol.
     let input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
@@ -263,8 +299,10 @@ private struct ChunkExamples: RangeWork {
                     if let b = conv.bias?.value { VectorKernels.addScalar(b[o], src, into: dst, count: positions) }
                     else { dst.update(from: src, count: positions) }
                 }
-            case .unrollAndGather:
-                conv.im2col(input + image * inStride, g, into: columns + e * positions, ld: width)
+            case .gather, .unrollAndGather:
+                if kind == .unrollAndGather {
+                    conv.im2col(input + image * inStride, g, into: columns + e * positions, ld: width)
+                }
                 for o in 0..<channels {
                     (chunk + o * width + e * positions).update(from: output + image * outStride + o * positions, count: positions)
                 }

@@ -1,3 +1,4 @@
+import CVectorMath
 import Tensors
 
 /// Updates a network's flat parameter storage from its gradients.
@@ -126,6 +127,9 @@ public final class Adam: Optimizer {
     public private(set) var stepCount = 0
     private let storage: ParameterStorage
     private let state: OptimizerState
+    /// Parameters below which a step stays on one thread. The update is elementwise, so
+    /// splitting it never changes a result; at ~1 ns a parameter, 32k pay for the fork.
+    static let parallelMinimum = 1 << 15
 
     public init(_ storage: ParameterStorage, learningRate: Float = 1e-3, beta1: Float = 0.9,
                 beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
@@ -156,8 +160,9 @@ public final class Adam: Optimizer {
         let invSqrtBC2 = 1 / (1 - Float.pow(b2, t)).squareRoot()
         let decay: Float = decoupledWeightDecay ? 1 - lr * weightDecay : 1
         let coupled: Float = decoupledWeightDecay ? 0 : weightDecay
-        Parallel.split(n, AdamUpdate(theta: theta, grad: grad, m: m, v: v, b1: b1, b2: b2, eps: eps, stepSize: stepSize,
-                                     invSqrtBC2: invSqrtBC2, decay: decay, coupled: coupled))
+        let constants = plab_adam_constants(beta1: b1, beta2: b2, epsilon: eps, step_size: stepSize,
+                                            inverse_sqrt_correction2: invSqrtBC2, decay: decay, coupled_decay: coupled)
+        Parallel.split(n, minimum: Adam.parallelMinimum, AdamUpdate(theta: theta, grad: grad, m: m, v: v, constants: constants))
     }
 
     public func resetState() { state.reset(); stepCount = 0 }
@@ -184,34 +189,16 @@ private struct PlainSGDUpdate: RangeWork {
     }
 }
 
-/// One Adam step over a range of the flat parameters. The eight-lane loop and the scalar tail
-/// compute the same expression in the same order, so where a range begins changes no result.
+/// One Adam step over a range of the flat parameters (`plab_adam`: elementwise, so where a
+/// range begins changes no result).
 private struct AdamUpdate: RangeWork {
     let theta: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>
     let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
-    let b1: Float, b2: Float, eps: Float, stepSize: Float, invSqrtBC2: Float, decay: Float, coupled: Float
+    let constants: plab_adam_constants
 
     func run(_ r: Range<Int>) {
-        var i = r.lowerBound
-        while i &+ 8 <= r.upperBound {
-            let th = VectorKernels.load(theta + i)
-            let g = VectorKernels.load(grad + i) + coupled * th
-            let mi = b1 * VectorKernels.load(m + i) + (1 - b1) * g
-            let vi = b2 * VectorKernels.load(v + i) + (1 - b2) * g * g
-            VectorKernels.store(mi, m + i)
-            VectorKernels.store(vi, v + i)
-            VectorKernels.store(th * decay - stepSize * mi / (VectorKernels.squareRoot(vi) * invSqrtBC2 + eps), theta + i)
-            i &+= 8
-        }
-        while i < r.upperBound {
-            let g = grad[i] + coupled * theta[i]
-            let mi = b1 * m[i] + (1 - b1) * g
-            let vi = b2 * v[i] + (1 - b2) * g * g
-            m[i] = mi
-            v[i] = vi
-            theta[i] = theta[i] * decay - stepSize * mi / (vi.squareRoot() * invSqrtBC2 + eps)
-            i &+= 1
-        }
+        let o = r.lowerBound
+        plab_adam(theta + o, grad + o, m + o, v + o, r.count, constants)
     }
 }
 

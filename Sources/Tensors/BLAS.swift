@@ -46,8 +46,8 @@ public enum BLAS {
     /// Only set it from a single-threaded measurement.
     nonisolated(unsafe) public static var gemmRecorder: GEMMRecorder?
 
-    /// GEMMs of at least this many FLOPs are split across threads (about 15 µs of work).
-    @usableFromInline static let parallelFlops = 1 << 20
+    /// GEMMs of at least this many FLOPs are split across threads (about 2 µs of work).
+    @usableFromInline static let parallelFlops = 1 << 17
 
     /// Splits C into one block of rows (or, when C is wider than tall, of columns) per worker,
     /// at multiples of 16, and runs a single-threaded `cblas_sgemm` on each block. Every element

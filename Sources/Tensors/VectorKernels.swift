@@ -101,6 +101,15 @@ public enum VectorKernels {
         ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
     }
 
+    /// y[i] = x[i], inline: for the short runs of im2col (a few to a few dozen Floats) a
+    /// memmove call costs more than the copy. Use `update(from:count:)` for long buffers.
+    @inlinable
+    public static func copyShort(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int) {
+        var i = 0
+        while i &+ 8 <= n { store(load(x + i), y + i); i &+= 8 }
+        while i < n { y[i] = x[i]; i &+= 1 }
+    }
+
     /// y[i] += x[i].
     public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int) {
         var i = 0

@@ -33,6 +33,8 @@ import Tensors
         #expect(e.worst < tolerance, "\(e)")
         let strided = checkGradients(MaxPool2d(kernelSize: 3, stride: 2, padding: 1), input: distinctInput(Shape(1, 2, 7, 7)))
         #expect(strided.worst < tolerance, "\(strided)")
+        let odd = checkGradients(MaxPool2d(kernelSize: 2), input: distinctInput(Shape(2, 2, 7, 5)))
+        #expect(odd.worst < tolerance, "\(odd)")
     }
 
     @Test func maxPoolRoutesTiesToTheFirstMaximumAndKeepsNaN() {
@@ -48,6 +50,8 @@ import Tensors
         #expect(y[0, 0, 0, 0] == 2 && y[0, 0, 0, 1] == 7 && y[0, 0, 1, 0].isNaN && y[0, 0, 1, 1] == -.infinity)
         let dx = pool.backward(Tensor(shape: Shape(1, 1, 2, 2), values: [1, 2, 3, 4]))
         #expect(dx.values == [1, 0, 0, 0, 0, 0, 2, 0, 3, 0, 4, 0, 0, 0, 0, 0])
+        let zeros = pool.backward(Tensor(shape: Shape(1, 1, 2, 2), values: [-0.0, -0.0, -0.0, -0.0]))
+        #expect(zeros.values.allSatisfy { $0.bitPattern == 0 }, "dx = 0 + dy turns −0 into +0")
     }
 
     @Test func avgPool() {

@@ -25,6 +25,7 @@ import Tensors
     func elementwiseKernelsEqualTheirScalarDefinitions(n: Int) {
         let a = inputs(n, seed: 1), b = inputs(n, seed: 2)
         #expect(bits(apply(n) { x, _, y, n in VectorKernels.relu(x, into: y, count: n) }) == bits(a.map { Swift.max($0, 0) }))
+        #expect(bits(apply(n) { x, _, y, n in VectorKernels.copyShort(x, into: y, count: n) }) == bits(a))
         #expect(bits(apply(n) { x, dy, dx, n in VectorKernels.reluBackward(x, dy, into: dx, count: n) })
                 == bits(zip(a, b).map { $0 > 0 ? $1 : 0 }))
         #expect(bits(apply(n) { x, _, y, n in VectorKernels.leakyReLU(x, slope: 0.01, into: y, count: n) })
