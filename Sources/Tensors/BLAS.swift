@@ -46,8 +46,10 @@ public enum BLAS {
     /// Only set it from a single-threaded measurement.
     nonisolated(unsafe) public static var gemmRecorder: GEMMRecorder?
 
-    /// GEMMs of at least this many FLOPs are split across threads (about 2 µs of work).
-    @usableFromInline static let parallelFlops = 1 << 17
+    /// GEMMs of at least this many FLOPs are split across threads (about 10 µs of work): below
+    /// it the split gains little when both cores are free and loses a lot when the helper
+    /// thread is descheduled (W5 at two threads fell to 0.75× of one thread on a busy host).
+    @usableFromInline static let parallelFlops = 1 << 20
 
     /// Splits C into one block of rows (or, when C is wider than tall, of columns) per worker,
     /// at multiples of 16, and runs a single-threaded `cblas_sgemm` on each block. Every element
