@@ -38,9 +38,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     private let columnGradient = Tensor(shape: Shape(0))
     /// [O, G·OH·OW]: a chunk's output before the NCHW scatter, or its gathered gradient.
     private let chunkOutput = Tensor(shape: Shape(0))
-    /// True when the whole last batch fit in one chunk, so `columns` still holds its
-    /// unrolled input and backward need not unroll it again.
-    private var columnsHoldLastInput = false
 
     public init(_ inputChannels: Int, _ outputChannels: Int, kernelSize: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = true, initializer: Initializer = .pytorchDefault,
@@ -109,7 +106,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                       weight.value, lda: patchSize, columns.data, ldb: width, beta: 0, chunkOutput.data, ldc: width)
             forEachExample(count, g, chunk.step(.scatter))
         }
-        columnsHoldLastInput = g.chunk == g.batch
         return output
     }
 
@@ -127,7 +123,9 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
             let chunk = ChunkExamples(conv: self, g: g, first: first, width: width, input: input.data,
                                       output: outputGradient.data, columns: columns.data, chunk: dY,
                                       inputGradient: inputGradient.data, columnGradient: columnGradient.data)
-            forEachExample(count, g, chunk.step(columnsHoldLastInput ? .gather : .unrollAndGather))
+            // A one-chunk batch: `columns` still holds forward's unrolled input (only this
+            // layer's forward and backward write it, and backward's input is forward's).
+            forEachExample(count, g, chunk.step(g.chunk == g.batch ? .gather : .unrollAndGather))
             BLAS.gemm(.none, .transpose, m: outputChannels, n: patchSize, k: width,
                       dY, lda: width, columns.data, ldb: width, beta: 1, weight.gradient, ldc: patchSize)
             if let db = bias?.gradient {
@@ -138,7 +136,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                       weight.value, lda: patchSize, dY, ldb: width, beta: 0, columnGradient.data, ldc: width)
             forEachExample(count, g, chunk.step(.fold))
         }
-        columnsHoldLastInput = g.chunk == g.batch
         if computesInputGradient {
             zeroedInputGradientShape = nil
         } else if zeroedInputGradientShape != input.shape {
@@ -159,18 +156,19 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     /// rows `ld` apart. Zero padding is written as zeros; stride 1 copies whole runs.
     fileprivate func im2col(_ x: UnsafeMutablePointer<Float>, _ g: Geometry,
                         into col: UnsafeMutablePointer<Float>, ld: Int) {
-        let k = kernelSize
+        let k = kernelSize, shifted = stride == 1 && g.ow == g.w
         var row = 0
         for c in 0..<inputChannels {
             let plane = x + c * g.h * g.w
             for ki in 0..<k {
                 for kj in 0..<k {
-                    let dst = col + row * ld, valid = validColumns(kj, g)
-                    if stride == 1 && g.ow == g.w {
+                    let dst = col + row * ld
+                    row += 1
+                    if shifted {
                         unrollShifted(plane, g, ki: ki, kj: kj, into: dst)
-                        row += 1
                         continue
                     }
+                    let valid = validColumns(kj, g)
                     for i in 0..<g.oh {
                         let ih = i &* stride &- padding &+ ki
                         let line = dst + i &* g.ow
@@ -187,7 +185,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
                             for j in valid { line[j] = plane[base &+ j &* stride] }
                         }
                     }
-                    row += 1
                 }
             }
         }

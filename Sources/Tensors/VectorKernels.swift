@@ -1,5 +1,3 @@
-import CVectorMath
-
 /// Elementwise kernels of the training hot path, eight lanes at a time.
 ///
 /// Each kernel computes exactly what its scalar definition says, lane by lane (no reordered
@@ -18,10 +16,6 @@ public enum VectorKernels {
     public static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
-
-    /// √x lane by lane, one vector instruction (the generic `squareRoot()` loops over lanes).
-    @inlinable @inline(__always)
-    public static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> { plab_sqrt8(x) }
 
     /// y = max(x, 0); NaN stays NaN and −0 becomes +0, as `Swift.max(x, 0)`.
     public static func relu(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int) {

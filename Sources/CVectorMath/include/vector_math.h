@@ -1,10 +1,7 @@
-// Lane-wise math on Floats that Swift's generic SIMD types compute one lane at a time or
-// only as wide as the baseline instruction set allows.
+// Buffer kernels whose lane-wise math Swift's SIMD types compute only as wide as the
+// baseline instruction set allows.
 //
-// plab_sqrt8 is header-only: `ext_vector_type(8)` float is imported as SIMD8<Float>, and it
-// compiles to one vector instruction (sqrtps) inlined into the Swift loop that calls it.
-//
-// The buffer kernels (plab_tanh, plab_adam) are compiled twice, for baseline x86-64 and for
+// The kernels (plab_tanh, plab_adam) are compiled twice, for baseline x86-64 and for
 // AVX2 + FMA, and pick the variant per call from the CPU's features. Both variants perform
 // the same IEEE operations in the same order (fused multiply-adds are written out, never
 // contracted by the compiler), so they give bit-identical results; the AVX2 one is faster.
@@ -12,9 +9,6 @@
 #define PLAB_VECTOR_MATH_H
 
 typedef float plab_float8 __attribute__((ext_vector_type(8)));
-
-/// IEEE square root of each lane (correctly rounded, as Float.squareRoot()).
-static inline plab_float8 plab_sqrt8(plab_float8 x) { return __builtin_elementwise_sqrt(x); }
 
 /// y[i] = tanh(x[i]) for i < n. A [13/6] rational approximation on x clamped to ±7.998,
 /// evaluated with fused multiply-adds; x itself for |x| < 0.0004; the result clamped to ±1;
