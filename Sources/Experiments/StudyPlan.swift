@@ -52,6 +52,9 @@ public struct StudyPlan: Sendable {
     public let groups: [String]
     /// The metric each group is judged by, when its `[[groups]]` entry names one.
     public let groupMetrics: [String: String]
+    /// The tie margin δ of each group's judged metric, when its entry declares one
+    /// (`margin` or `relative_margin`).
+    public let groupMargins: [String: StudyMargin]
     public let variants: [String]
     public let seeds: Int
     public let runs: [PlannedRun]
@@ -75,7 +78,9 @@ public struct StudyPlan: Sendable {
         claim = try string("claim")
         source = try string("source")
         self.scale = scale
-        self.seeds = seeds ?? root["seeds"]?.int ?? 2
+        let scaleSeeds = root["scales"]?.table?[scale]?.table?["seeds"]
+        if scaleSeeds != nil && scaleSeeds?.int == nil { throw ConfigError(file: file, "scales.\(scale).seeds must be an integer") }
+        self.seeds = seeds ?? scaleSeeds?.int ?? root["seeds"]?.int ?? 2
         guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
         let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
@@ -83,26 +88,30 @@ public struct StudyPlan: Sendable {
         guard let scales = root["scales"]?.table, scales[scale] != nil || scale == "quick" || scale == "full" else {
             throw ConfigError(file: file, "unknown scale '\(scale)' (quick or full)")
         }
-        let scaleTable = scales[scale]?.table ?? TOMLTable()
-        func axis(_ key: String) throws -> [(label: String, metric: String?, config: TOMLTable)] {
-            guard let array = root[key]?.array, !array.isEmpty else { return [("default", nil, TOMLTable())] }
+        let scaleTable = merge(scales[scale]?.table ?? TOMLTable(), TOMLTable())
+        scaleTable.remove(at: "seeds")
+        func axis(_ key: String) throws -> [(label: String, metric: String?, margin: StudyMargin?, config: TOMLTable)] {
+            guard let array = root[key]?.array, !array.isEmpty else { return [("default", nil, nil, TOMLTable())] }
             return try array.map { element in
                 guard let t = element.table, let label = t["label"]?.string else {
                     throw ConfigError(file: file, "every [[\(key)]] entry needs a label")
                 }
-                if let extra = t.keys.first(where: { !["label", "metric", "config", "scales"].contains($0) }) {
-                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (label, metric, config, scales)")
+                let keys = ["label", "metric", "margin", "relative_margin", "config", "scales"]
+                if let extra = t.keys.first(where: { !keys.contains($0) }) {
+                    throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (\(keys.joined(separator: ", ")))")
                 }
+                let margin = try Self.margin(t, file: file, entry: "[[\(key)]] '\(label)'")
                 let perScale = t["scales"]?.table ?? TOMLTable()
                 if let extra = perScale.keys.first(where: { scales[$0] == nil && $0 != "quick" && $0 != "full" }) {
                     throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown scale '\(extra)' in its scales table")
                 }
-                return (label, t["metric"]?.string, merge(t["config"]?.table ?? TOMLTable(), perScale[scale]?.table ?? TOMLTable()))
+                return (label, t["metric"]?.string, margin, merge(t["config"]?.table ?? TOMLTable(), perScale[scale]?.table ?? TOMLTable()))
             }
         }
         let groupAxis = try axis("groups"), variantAxis = try axis("variants")
         groups = groupAxis.map(\.label)
         groupMetrics = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.metric.map { (g.label, $0) } })
+        groupMargins = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.margin.map { (g.label, $0) } })
         variants = variantAxis.map(\.label)
         var runs: [PlannedRun] = []
         for g in groupAxis {
@@ -122,6 +131,18 @@ public struct StudyPlan: Sendable {
             }
         }
         self.runs = runs
+    }
+
+    /// The `margin` / `relative_margin` of an axis entry: a finite number ≥ 0, at most one of the two.
+    static func margin(_ entry: TOMLTable, file: String, entry name: String) throws -> StudyMargin? {
+        let absolute = entry["margin"], relative = entry["relative_margin"]
+        if absolute != nil && relative != nil { throw ConfigError(file: file, "\(name): give margin or relative_margin, not both") }
+        guard let given = absolute ?? relative else { return nil }
+        let key = absolute != nil ? "margin" : "relative_margin"
+        guard let value = given.double ?? given.int.map(Double.init), value.isFinite, value >= 0 else {
+            throw ConfigError(file: file, "\(name): \(key) must be a finite number ≥ 0")
+        }
+        return StudyMargin(value: value, isRelative: relative != nil)
     }
 }
 

@@ -1,5 +1,8 @@
-/// A claim of a paper tested on a study's runs: the measured effect across seeds, its 95 %
-/// bootstrap interval and the verdict by the rule in `Verdict`.
+import Experiments
+
+/// A claim of a paper tested on a study's runs: the per-seed effect's mean, its 95 %
+/// Student-t interval, the one-sided p-values behind the verdict, and the verdict before and
+/// after Holm's adjustment over the study's claims (`Verdict`, `Holm`).
 public struct ClaimResult: Sendable {
     /// What the paper claims, in one sentence.
     public let claim: String
@@ -7,29 +10,88 @@ public struct ClaimResult: Sendable {
     public let citation: String
     /// How the effect is computed; positive means the claim holds.
     public let effect: String
+    /// Seeds (or seed pairs) behind the effect.
+    public let n: Int
     public let mean: Double
+    /// The 95 % interval of the mean effect.
     public let interval: (low: Double, high: Double)
-    /// Interquartile mean across seeds, when there are ≥ 5 seeds.
+    /// How the interval was computed, e.g. "paired t, 95 %".
+    public let method: String
+    /// δ of a tie (non-inferiority) claim, in the effect's units; nil for a directional claim.
+    public let margin: Double?
+    /// Where δ comes from, e.g. "0.02 (declared)" or "5 % of the rival's mean".
+    public let marginNote: String?
+    /// Interquartile mean of the per-seed effects, when there are ≥ 5.
     public let interquartileMean: Double?
-    public let seeds: Int
+    /// One-sided p-values for and against the claim.
+    public let pHeld: Double
+    public let pNotHeld: Double
+    /// The verdict of this claim alone.
     public let verdict: Verdict
+    /// The verdict after Holm's adjustment over the study's claims (set by `StudyClaims`).
+    public internal(set) var holmVerdict: Verdict
 
-    public init(claim: String, citation: String, effect: String, mean: Double, interval: (low: Double, high: Double),
-                interquartileMean: Double?, seeds: Int) {
+    init(claim: String, citation: String, effect: String, interval t: StudentTInterval, method: String,
+         margin: (value: Double, note: String)?, perSeed: [Double], pHeld: Double, pNotHeld: Double) {
         self.claim = claim
         self.citation = citation
         self.effect = effect
-        self.mean = mean
-        self.interval = interval
-        self.interquartileMean = interquartileMean
-        self.seeds = seeds
-        verdict = Verdict(interval: interval)
+        n = t.n
+        mean = t.mean
+        interval = (t.low, t.high)
+        self.method = method
+        self.margin = margin?.value
+        marginNote = margin?.note
+        interquartileMean = perSeed.count >= 5 ? Statistics.interquartileMean(perSeed) : nil
+        self.pHeld = pHeld
+        self.pNotHeld = pNotHeld
+        verdict = Verdict(pHeld: pHeld, pNotHeld: pNotHeld)
+        holmVerdict = verdict
     }
 
-    /// The effect of one group of per-seed values: mean, bootstrap interval of the mean, IQM.
-    public init(claim: String, citation: String, effect: String, perSeed: [Double], seed: UInt64) {
-        self.init(claim: claim, citation: citation, effect: effect, mean: Statistics.mean(perSeed),
-                  interval: Statistics.bootstrapInterval([perSeed], seed: seed) { Statistics.mean($0[0]) },
-                  interquartileMean: perSeed.count >= 5 ? Statistics.interquartileMean(perSeed) : nil, seeds: perSeed.count)
+    /// A directional claim: the mean of `perSeed` (one effect per seed, or per seed pair when
+    /// `paired`) is above zero.
+    public init(claim: String, citation: String, effect: String, perSeed: [Double], paired: Bool) {
+        let t = StudentTInterval(perSeed)
+        self.init(claim: claim, citation: citation, effect: effect, interval: t,
+                  method: (paired ? "paired t" : "one-sample t") + ", 95 %", margin: nil, perSeed: perSeed,
+                  pHeld: t.pAbove(0), pNotHeld: t.pBelow(0))
     }
+
+    /// A tie claim, "`best` is best or tied-best": for every rival r the per-seed paired
+    /// difference best − r (oriented so that higher is better) must lie above −δ.
+    ///
+    /// *held* when every rival's 95 % paired-t interval lies above −δ (an intersection–union
+    /// test: p_held is the largest of the rivals' one-sided p-values); *not held* when some
+    /// rival's difference lies below −δ with Bonferroni over the k rivals (p_not_held = k ×
+    /// the smallest one-sided p). The row shows the deciding rival: the one with the largest
+    /// p_held, or for *not held* the one with the smallest p_not_held. δ is `margin` for an
+    /// absolute margin, or `margin` × |that rival's mean| for a relative one. Returns nil
+    /// without rivals or common seeds.
+    public static func tiedBest(claim: String, citation: String, effect: String, best: [Int: Double],
+                                rivals: [(name: String, values: [Int: Double])], margin: StudyMargin) -> ClaimResult? {
+        let tests = rivals.compactMap { rival -> (name: String, diffs: [Double], t: StudentTInterval, delta: Double)? in
+            let diffs = pairedDifferences(best, rival.values)
+            guard !diffs.isEmpty else { return nil }
+            let rivalMean = Statistics.mean(rival.values.values.map { $0 })
+            let delta = margin.isRelative ? margin.value * Swift.abs(rivalMean) : margin.value
+            return (rival.name, diffs, StudentTInterval(diffs), delta)
+        }
+        guard !tests.isEmpty else { return nil }
+        let pHeld = tests.map { $0.t.pAbove(-$0.delta) }.max()!
+        let pNotHeldEach = tests.map { $0.t.pBelow(-$0.delta) }
+        let pNotHeld = Swift.min(1, Double(tests.count) * pNotHeldEach.min()!)
+        let deciding = pNotHeld < 0.025 ? pNotHeldEach.firstIndex(of: pNotHeldEach.min()!)!
+            : tests.indices.max { tests[$0].t.pAbove(-tests[$0].delta) < tests[$1].t.pAbove(-tests[$1].delta) }!
+        let d = tests[deciding]
+        let note = margin.isRelative ? "\(format(margin.value * 100)) % of \(d.name)'s mean" : "declared"
+        return ClaimResult(claim: claim, citation: citation, effect: effect + " (vs \(d.name))", interval: d.t,
+                           method: "paired t, 95 %; all \(tests.count) rivals must hold (IUT), not held Bonferroni × \(tests.count)",
+                           margin: (d.delta, note), perSeed: d.diffs, pHeld: pHeld, pNotHeld: pNotHeld)
+    }
+}
+
+/// a[s] − b[s] over the seeds s both have, in ascending seed order.
+public func pairedDifferences(_ a: [Int: Double], _ b: [Int: Double]) -> [Double] {
+    a.keys.filter { b[$0] != nil }.sorted().map { a[$0]! - b[$0]! }
 }

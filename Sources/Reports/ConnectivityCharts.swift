@@ -2,7 +2,7 @@ import Connectivity
 
 /// Line charts of connectivity reports: loss along α for the whole network and each single
 /// layer, and the cumulative barrier against the number of layers interpolated. Several
-/// reports (network pairs) are drawn as their mean with a min–max band.
+/// reports (network pairs) are drawn as their mean with a 95 % Student-t band.
 public enum ConnectivityCharts {
     /// Loss on `split` ("train" or "test") along α: the whole network and every single layer
     /// with the other layers at `others`.
@@ -17,12 +17,12 @@ public enum ConnectivityCharts {
             let metrics: [PathMetrics] = curves.compactMap { split == "test" ? $0.test : $0.train }
             var points: [(x: Double, y: Double, low: Double, high: Double)] = []
             for (i, alpha) in template.alphas.enumerated() {
-                let v = metrics.map { $0.loss[i] }
-                points.append((alpha, Statistics.mean(v), v.min() ?? .nan, v.max() ?? .nan))
+                points.append(bandPoint(alpha, metrics.map { $0.loss[i] }))
             }
             return LineChart.Series(name: template.kind == .whole ? "whole network" : template.group, points: points)
         }
-        return LineChart(title: title, xLabel: "α (0 = A, 1 = B)", yLabel: "\(split) loss", series: series)
+        return LineChart(title: title, xLabel: "α (0 = A, 1 = B)", yLabel: "\(split) loss", series: series,
+                         caption: "Lines: mean across network pairs; shaded band: 95 % Student-t confidence interval of that mean.")
     }
 
     /// Train-loss barrier of the cumulative groups against k: `first k` and `last k`, with
@@ -32,11 +32,11 @@ public enum ConnectivityCharts {
             let perReport = reports.map { r in r.curves.filter { $0.kind == kind }.map(\.train.lossBarrier) + [r.whole?.train.lossBarrier ?? .nan] }
             let length = perReport.map(\.count).min() ?? 0
             return LineChart.Series(name: name, points: (0..<length).map { k in
-                let v = perReport.map { $0[k] }
-                return (x: Double(k + 1), y: Statistics.mean(v), low: v.min()!, high: v.max()!)
+                bandPoint(Double(k + 1), perReport.map { $0[k] })
             })
         }
         return LineChart(title: title, xLabel: "layers interpolated (k)", yLabel: "train loss barrier",
-                         series: [series(.first, "first k layers"), series(.last, "last k layers")])
+                         series: [series(.first, "first k layers"), series(.last, "last k layers")],
+                         caption: "Lines: mean across network pairs; shaded band: 95 % Student-t confidence interval of that mean.")
     }
 }

@@ -19,34 +19,33 @@ enum LayerwiseLMCClaims {
     static func evaluate(_ results: StudyResults) -> [ClaimResult] {
         guard let pairs = try? LayerwiseLMCStudy.pairs(results) else { return [] }
         var out: [ClaimResult] = []
-        for (i, kind) in [LayerwiseLMCStudy.sameInit, LayerwiseLMCStudy.differentInit].enumerated() {
+        for kind in [LayerwiseLMCStudy.sameInit, LayerwiseLMCStudy.differentInit] {
             let reports = pairs.filter { $0.kind == kind }.map(\.report)
             let wholes = reports.compactMap { $0.whole?.train.lossBarrier }
             guard !reports.isEmpty, wholes.count == reports.count else { continue }
             let maxLayer = reports.map { $0.layers.map(\.train.lossBarrier).max() ?? 0 }
             let meanLayer = reports.map { Statistics.mean($0.layers.map(\.train.lossBarrier)) }
-            let seed = UInt64(10 * i)
             out.append(ClaimResult(
                 claim: "Interpolating the whole network crosses a loss barrier (\(kind)).",
                 citation: "\(citation), Fig. 1", effect: "whole-network train-loss barrier",
-                perSeed: wholes, seed: seed))
+                perSeed: wholes, paired: false))
             out.append(ClaimResult(
                 claim: "Every single layer's barrier is smaller than the whole network's (\(kind)).",
                 citation: "\(citation), Fig. 2", effect: "whole barrier − largest single-layer barrier (others at A or B)",
-                perSeed: zip(wholes, maxLayer).map { $0 - $1 }, seed: seed + 1))
+                perSeed: zip(wholes, maxLayer).map { $0 - $1 }, paired: false))
             out.append(ClaimResult(
                 claim: "Single-layer barriers are near zero: on average under 10 % of the whole network's (\(kind)).",
                 citation: "\(citation), Fig. 2", effect: "0.1 × whole barrier − mean single-layer barrier",
-                perSeed: zip(wholes, meanLayer).map { 0.1 * $0 - $1 }, seed: seed + 2))
+                perSeed: zip(wholes, meanLayer).map { 0.1 * $0 - $1 }, paired: false))
             out.append(ClaimResult(
                 claim: "The barrier appears only when several layers are interpolated together (\(kind)).",
                 citation: "\(citation), Fig. 3", effect: "onset k* − 1, k* = fewest first layers with half the whole barrier",
-                perSeed: reports.map { onset($0) - 1 }, seed: seed + 3))
+                perSeed: reports.map { onset($0) - 1 }, paired: false))
             let midpoints = reports.map { r in (r.whole?.train.midpointBarrier ?? 0) - (r.layers.map(\.train.midpointBarrier).max() ?? 0) }
             out.append(ClaimResult(
                 claim: "Averaging any single layer costs less than averaging the whole network, against the chord of θ_A and θ_B (\(kind)).",
                 citation: "\(citation), Fig. 2", effect: "whole − largest single-layer loss at α = ½ above the A–B chord",
-                perSeed: midpoints, seed: seed + 4))
+                perSeed: midpoints, paired: false))
         }
         return out
     }

@@ -9,8 +9,8 @@ import Foundation
 /// seed. Pairs:
 /// - *same init, different data*: (data A, seed k) with (data B, seed k), as the two clients
 ///   of Adilova et al. 2024's federated setting;
-/// - *different init, same data*: (data A, seed k) with (data A, seed k+1 mod n), n ≥ 2 seeds
-///   (with n = 2 the two pairs are the same networks swapped).
+/// - *different init, same data*: (data A, seed 2k) with (data A, seed 2k+1), disjoint pairs
+///   so that no network appears in two pairs and the pairs are independent (⌊n/2⌋ pairs).
 /// Each pair is evaluated on the union of both runs' training data and on the first run's
 /// held-out data (at most `evaluationLimit` examples of each draw), BatchNorm statistics
 /// recomputed, 21 points of α. Reports are cached as `lmc/<pair>.json` in the study
@@ -39,10 +39,8 @@ public enum LayerwiseLMCStudy {
         for k in 0..<plan.seeds {
             if let a = run(groupA, k), let b = run(groupB, k) { planned.append((sameInit, k, a, b)) }
         }
-        if plan.seeds >= 2 {
-            for k in 0..<plan.seeds {
-                if let a = run(groupA, k), let b = run(groupA, (k + 1) % plan.seeds) { planned.append((differentInit, k, a, b)) }
-            }
+        for k in stride(from: 0, to: plan.seeds - 1, by: 2) {
+            if let a = run(groupA, k), let b = run(groupA, k + 1) { planned.append((differentInit, k, a, b)) }
         }
         let cache = results.directory.appendingPathComponent("lmc")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Foundation
 
 /// The curves and frames of an `rl` study (`kind = "rl"`): each run's metrics records
 /// (`event = "log"`) over frames, read from its `metrics.jsonl`, charted per group as the
-/// mean across seeds with a min–max band, and one SVG frame per group (`frame.svg` of the
+/// mean across seeds with a 95 % Student-t band, and one SVG frame per group (`frame.svg` of the
 /// first variant's first seed: environment 0's last observation).
 public enum RLStudy {
     public static let name = "rl"
@@ -45,15 +45,13 @@ public enum RLStudy {
                     let runs = all.filter { $0.run.group == group && $0.run.variant == variant }
                     var byFrame: [Double: [Double]] = [:]
                     for r in runs { for point in r.curve { if let v = point.values[metric], v.isFinite { byFrame[point.frame, default: []].append(v) } } }
-                    let points = byFrame.keys.sorted().map { f -> (x: Double, y: Double, low: Double, high: Double) in
-                        let v = byFrame[f]!
-                        return (f, Statistics.mean(v), v.min()!, v.max()!)
-                    }
+                    let points = byFrame.keys.sorted().map { bandPoint($0, byFrame[$0]!) }
                     return points.isEmpty ? nil : LineChart.Series(name: variant, points: points)
                 }
                 guard !series.isEmpty else { continue }
                 out.append(("\(slug(group))-\(slug(metric)).svg", group,
-                            LineChart(title: "\(group): \(metric)", xLabel: "frame", yLabel: metric, series: series)))
+                            LineChart(title: "\(group): \(MetricLabels.label(metric))", xLabel: "frame", yLabel: MetricLabels.label(metric),
+                                      series: series, caption: bandCaption)))
             }
         }
         return out

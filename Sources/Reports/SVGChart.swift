@@ -1,7 +1,9 @@
 import Foundation
 
 /// A line chart rendered as standalone SVG: one line per series (the mean across seeds) with
-/// a shaded band from the minimum to the maximum seed.
+/// a shaded band (what the band is, the caller says in `caption`). Series are told apart by
+/// colour (the Okabe–Ito colour-blind-safe palette), dash pattern and marker shape, so they
+/// stay distinct in grey print and for readers with colour-vision deficiencies.
 public struct LineChart: Sendable {
     /// One series: points (x, mean, low, high).
     public struct Series: Sendable {
@@ -17,19 +19,48 @@ public struct LineChart: Sendable {
     public let xLabel: String
     public let yLabel: String
     public let series: [Series]
+    /// What the lines and bands show, for the figure caption.
+    public let caption: String
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], caption: String = "") {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.caption = caption
     }
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+    /// Okabe & Ito (2008) colours, darkest-first, without the yellow that vanishes on white.
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+    static let dashes = ["", "7 3", "2 2", "9 3 2 3", "4 4", "1 3", "12 4", "6 2 2 2 2 2"]
+
+    /// The caption followed by a note naming series drawn (almost) exactly under another one.
+    public var fullCaption: String {
+        let hidden = hiddenSeries()
+        guard !hidden.isEmpty else { return caption }
+        return caption + " " + hidden.map { "\($0.hidden) lies under \($0.over) (equal within 0.5 % of the axis at every point)." }.joined(separator: " ")
+    }
+
+    /// Pairs (hidden, drawn over it) of series whose means coincide within 0.5 % of the y range.
+    func hiddenSeries() -> [(hidden: String, over: String)] {
+        let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+        let range = Swift.max((ys.max() ?? 0) - (ys.min() ?? 0), 1e-12)
+        var out: [(String, String)] = []
+        for (i, a) in series.enumerated() {
+            guard let j = series.indices.first(where: { $0 > i && coincide(a, series[$0], tolerance: 0.005 * range) }) else { continue }
+            out.append((a.name, series[j].name))
+        }
+        return out
+    }
+
+    private func coincide(_ a: Series, _ b: Series, tolerance: Double) -> Bool {
+        a.points.count == b.points.count && !a.points.isEmpty
+            && zip(a.points, b.points).allSatisfy { $0.x == $1.x && Swift.abs($0.y - $1.y) <= tolerance }
+    }
 
     /// The chart as an `<svg>` element, `width`×`height` pixels.
-    public func svg(width: Double = 560, height: Double = 340) -> String {
-        let left = 64.0, right = 150.0, top = 34.0, bottom = 48.0
+    public func svg(width: Double = 720, height: Double = 400) -> String {
+        let left = 70.0, right = 190.0, top = 34.0, bottom = 50.0
         let plotW = width - left - right, plotH = height - top - bottom
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.flatMap { [$0.low, $0.high, $0.y] } }.filter(\.isFinite)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
@@ -39,9 +70,9 @@ public struct LineChart: Sendable {
         y0 = Swift.min(y0, yTicks.first ?? y0); y1 = Swift.max(y1, yTicks.last ?? y1)
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotH }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
-        s += "<text x=\"\(left)\" y=\"20\" font-size=\"13\" font-weight=\"bold\">\(escapeXML(title))</text>"
+        s += "<text x=\"\(left)\" y=\"20\" font-size=\"14\" font-weight=\"bold\">\(escapeXML(title))</text>"
         for t in yTicks {
             s += "<line x1=\"\(left)\" x2=\"\(left + plotW)\" y1=\(q(py(t))) y2=\(q(py(t))) stroke=\"#e5e5e5\"/>"
             s += "<text x=\"\(left - 6)\" y=\(q(py(t) + 4)) text-anchor=\"end\">\(format(t))</text>"
@@ -50,21 +81,41 @@ public struct LineChart: Sendable {
             s += "<text x=\(q(px(t))) y=\(q(top + plotH + 16)) text-anchor=\"middle\">\(format(t))</text>"
         }
         s += "<rect x=\"\(left)\" y=\"\(top)\" width=\(q(plotW)) height=\(q(plotH)) fill=\"none\" stroke=\"#888\"/>"
-        s += "<text x=\(q(left + plotW / 2)) y=\(q(height - 10)) text-anchor=\"middle\">\(escapeXML(xLabel))</text>"
-        s += "<text transform=\"translate(16 \(top + plotH / 2)) rotate(-90)\" text-anchor=\"middle\">\(escapeXML(yLabel))</text>"
+        s += "<text x=\(q(left + plotW / 2)) y=\(q(height - 12)) text-anchor=\"middle\">\(escapeXML(xLabel))</text>"
+        s += "<text transform=\"translate(18 \(top + plotH / 2)) rotate(-90)\" text-anchor=\"middle\">\(escapeXML(yLabel))</text>"
         for (i, serie) in series.enumerated() {
-            let color = Self.palette[i % Self.palette.count]
+            let color = Self.palette[i % Self.palette.count], dash = Self.dashes[i % Self.dashes.count]
+            let dashAttribute = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
             let pts = serie.points.filter { $0.y.isFinite }
             guard !pts.isEmpty else { continue }
-            let band = pts.map { "\(r(px($0.x))),\(r(py($0.high)))" } + pts.reversed().map { "\(r(px($0.x))),\(r(py($0.low)))" }
-            s += "<polygon points=\"\(band.joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
-            s += "<polyline points=\"\(pts.map { "\(r(px($0.x))),\(r(py($0.y)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            for p in pts { s += "<circle cx=\(q(px(p.x))) cy=\(q(py(p.y))) r=\"2.5\" fill=\"\(color)\"/>" }
-            let ly = top + 8 + Double(i) * 16
-            s += "<line x1=\(q(left + plotW + 10)) x2=\(q(left + plotW + 26)) y1=\(q(ly)) y2=\(q(ly)) stroke=\"\(color)\" stroke-width=\"2\"/>"
-            s += "<text x=\(q(left + plotW + 30)) y=\(q(ly + 4))>\(escapeXML(serie.name))</text>"
+            let banded = pts.filter { $0.low.isFinite && $0.high.isFinite }
+            if banded.count == pts.count {
+                let band = pts.map { "\(r(px($0.x))),\(r(py($0.high)))" } + pts.reversed().map { "\(r(px($0.x))),\(r(py($0.low)))" }
+                s += "<polygon points=\"\(band.joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.14\" stroke=\"none\"/>"
+            }
+            s += "<polyline points=\"\(pts.map { "\(r(px($0.x))),\(r(py($0.y)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashAttribute)/>"
+            for p in pts { s += marker(i, x: px(p.x), y: py(p.y), color: color) }
+            let ly = top + 10 + Double(i) * 18
+            s += "<line x1=\(q(left + plotW + 10)) x2=\(q(left + plotW + 40)) y1=\(q(ly)) y2=\(q(ly)) stroke=\"\(color)\" stroke-width=\"2\"\(dashAttribute)/>"
+            s += marker(i, x: left + plotW + 25, y: ly, color: color)
+            s += "<text x=\(q(left + plotW + 46)) y=\(q(ly + 4))>\(escapeXML(serie.name))</text>"
         }
         return s + "</svg>"
+    }
+
+    /// Marker `index` (circle, square, triangle, diamond, down-triangle, cross, plus, ring) at (x, y).
+    private func marker(_ index: Int, x: Double, y: Double, color: String) -> String {
+        let k = 3.5
+        switch index % 8 {
+        case 0: return "<circle cx=\(q(x)) cy=\(q(y)) r=\"3\" fill=\"\(color)\"/>"
+        case 1: return "<rect x=\(q(x - 3)) y=\(q(y - 3)) width=\"6\" height=\"6\" fill=\"\(color)\"/>"
+        case 2: return "<polygon points=\"\(r(x)),\(r(y - k)) \(r(x - k)),\(r(y + k * 0.8)) \(r(x + k)),\(r(y + k * 0.8))\" fill=\"\(color)\"/>"
+        case 3: return "<polygon points=\"\(r(x)),\(r(y - k)) \(r(x + k)),\(r(y)) \(r(x)),\(r(y + k)) \(r(x - k)),\(r(y))\" fill=\"\(color)\"/>"
+        case 4: return "<polygon points=\"\(r(x)),\(r(y + k)) \(r(x - k)),\(r(y - k * 0.8)) \(r(x + k)),\(r(y - k * 0.8))\" fill=\"\(color)\"/>"
+        case 5: return "<path d=\"M\(r(x - 3)) \(r(y - 3))L\(r(x + 3)) \(r(y + 3))M\(r(x - 3)) \(r(y + 3))L\(r(x + 3)) \(r(y - 3))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+        case 6: return "<path d=\"M\(r(x - k)) \(r(y))L\(r(x + k)) \(r(y))M\(r(x)) \(r(y - k))L\(r(x)) \(r(y + k))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+        default: return "<circle cx=\(q(x)) cy=\(q(y)) r=\"3\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+        }
     }
 
     private func q(_ v: Double) -> String { "\"\(r(v))\"" }

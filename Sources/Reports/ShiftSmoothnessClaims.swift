@@ -6,23 +6,20 @@ enum ShiftSmoothnessClaims {
 
     static func evaluate(_ r: StudyResults) -> [ClaimResult] {
         var out: [ClaimResult] = []
-        for (gi, group) in r.plan.groups.enumerated() {
+        for group in r.plan.groups {
             let metric = r.primaryMetric(group: group).name
-            let sharp = r.values(group: group, variant: abrupt, metric: metric, task: -1)
+            let sharp = r.valuesBySeed(group: group, variant: abrupt, metric: metric, task: -1)
             guard !sharp.isEmpty else { continue }
-            var seed = UInt64(100 * gi)
             out.append(ClaimResult(claim: "Abrupt label re-draws leave the network less plastic than a fresh one (\(group)).",
                                    citation: "Lyle et al. 2023, probe-task plasticity; Lyle et al. 2024, random-label memorisation",
-                                   effect: "last-task \(metric) of \(abrupt)", perSeed: sharp, seed: seed))
+                                   effect: "last-task \(metric) of \(abrupt)", perSeed: sharp.keys.sorted().map { sharp[$0]! }, paired: false))
             for variant in r.plan.variants where variant.hasPrefix("smooth") {
-                seed += 1
-                let gradual = r.values(group: group, variant: variant, metric: metric, task: -1)
-                guard gradual.count == sharp.count else { continue }
+                let d = pairedDifferences(sharp, r.valuesBySeed(group: group, variant: variant, metric: metric, task: -1))
+                guard !d.isEmpty else { continue }
                 out.append(ClaimResult(
                     claim: "Abrupt label re-draws cost more plasticity than gradual drift of the same total amount (\(variant), \(group)).",
                     citation: "Lyle et al. 2024, smooth versus abrupt nonstationarity",
-                    effect: "last-task \(metric), \(abrupt) − \(variant), paired by seed",
-                    perSeed: zip(sharp, gradual).map { $0 - $1 }, seed: seed))
+                    effect: "last-task \(metric), \(abrupt) − \(variant), paired by seed", perSeed: d, paired: true))
             }
         }
         return out

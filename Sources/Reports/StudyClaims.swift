@@ -1,6 +1,13 @@
-/// The claims each built-in study tests, by study name.
+/// The claims each built-in study tests, by study name, with Holm's adjustment over them.
 public enum StudyClaims {
     public static func evaluate(_ results: StudyResults) -> [ClaimResult] {
+        var claims = unadjusted(results)
+        let adjusted = Holm.verdicts(pHeld: claims.map(\.pHeld), pNotHeld: claims.map(\.pNotHeld))
+        for i in claims.indices { claims[i].holmVerdict = adjusted[i] }
+        return claims
+    }
+
+    static func unadjusted(_ results: StudyResults) -> [ClaimResult] {
         switch results.plan.name {
         case "swiss-cheese": SwissCheeseClaims.evaluate(results)
         case "mechanisms": MechanismsClaims.evaluate(results)

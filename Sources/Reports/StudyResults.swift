@@ -12,6 +12,9 @@ public struct StudyResults: Sendable {
         public let tasks: [[String: Double]]
         /// How the run ended; a diverged run's `tasks` stop where it diverged.
         public let status: RunSummary.Status
+        /// The logged training loss within each task: `steps[t]` lists (step within the
+        /// task, loss) of the `step` records of the t-th task, in order.
+        public let steps: [[(step: Int, loss: Double)]]
     }
 
     public let plan: StudyPlan
@@ -32,12 +35,25 @@ public struct StudyResults: Sendable {
                 missing.append(planned.relativePath)
                 continue
             }
-            let tasks = try dir.metrics().filter { $0["event"] as? String == "task_end" }
+            let records = try dir.metrics()
+            let tasks = records.filter { $0["event"] as? String == "task_end" }
                 .map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
-            runs.append(Run(group: planned.group, variant: planned.variant, seed: planned.seed, tasks: tasks, status: status))
+            runs.append(Run(group: planned.group, variant: planned.variant, seed: planned.seed, tasks: tasks, status: status,
+                            steps: Self.stepLosses(records)))
         }
         self.runs = runs
         self.missing = missing
+    }
+
+    /// The `step` records' losses grouped by their `task` field, tasks in ascending order.
+    static func stepLosses(_ records: [[String: Any]]) -> [[(step: Int, loss: Double)]] {
+        var byTask: [Int: [(step: Int, loss: Double)]] = [:]
+        for r in records where r["event"] as? String == "step" {
+            guard let task = (r["task"] as? NSNumber)?.intValue, let step = (r["step"] as? NSNumber)?.intValue,
+                  let loss = (r["loss"] as? NSNumber)?.doubleValue else { continue }
+            byTask[task, default: []].append((step, loss))
+        }
+        return byTask.keys.sorted().map { byTask[$0]! }
     }
 
     /// Runs that stopped on a NaN/Inf loss or parameter, as `group/variant/seed N`.
@@ -66,14 +82,25 @@ public struct StudyResults: Sendable {
         }
     }
 
-    /// Per seed, the mean over layers of the per-layer metrics `prefix.<layer>` at the end of
-    /// task `task` (negative counts from the end); seeds whose record has none are left out.
-    public func layerMean(group: String, variant: String, prefix: String, task: Int) -> [Double] {
-        runs(group: group, variant: variant).compactMap { r in
+    /// `metric` at the end of task `task` (negative counts from the end), by seed.
+    public func valuesBySeed(group: String, variant: String, metric: String, task: Int) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for r in runs(group: group, variant: variant) {
             let i = task >= 0 ? task : r.tasks.count + task
-            guard i >= 0 && i < r.tasks.count else { return nil }
-            let layers = r.tasks[i].filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
-            return layers.isEmpty ? nil : layers.reduce(0, +) / Double(layers.count)
+            if i >= 0 && i < r.tasks.count, let v = r.tasks[i][metric] { out[r.seed] = v }
         }
+        return out
+    }
+
+    /// The mean over layers of `prefix.<layer>` at the end of task `task`, by seed.
+    public func layerMeanBySeed(group: String, variant: String, prefix: String, task: Int) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for r in runs(group: group, variant: variant) {
+            let i = task >= 0 ? task : r.tasks.count + task
+            guard i >= 0 && i < r.tasks.count else { continue }
+            let layers = r.tasks[i].filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
+            if !layers.isEmpty { out[r.seed] = layers.reduce(0, +) / Double(layers.count) }
+        }
+        return out
     }
 }

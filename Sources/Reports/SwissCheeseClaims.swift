@@ -1,34 +1,35 @@
-/// The claims of the Swiss-cheese study (Lyle et al. 2024, Fig. 1 / Table 1), per protocol.
+/// The claims of the Swiss-cheese study (Lyle et al. 2024, Fig. 1 / Table 1), per protocol:
+/// the baseline loses plasticity (directional, paired within each run), and LayerNorm + L2 is
+/// best or tied-best within the group's declared margin δ (a tie claim, `ClaimResult.tiedBest`).
 enum SwissCheeseClaims {
     static let combined = "layernorm + L2"
 
     static func evaluate(_ r: StudyResults) -> [ClaimResult] {
         var out: [ClaimResult] = []
-        for (gi, group) in r.plan.groups.enumerated() {
+        for group in r.plan.groups {
             let (metric, higher) = r.primaryMetric(group: group)
             let sign = higher ? 1.0 : -1.0
-            let first = r.values(group: group, variant: "baseline", metric: metric, task: 0)
-            let last = r.values(group: group, variant: "baseline", metric: metric, task: -1)
-            if !first.isEmpty && first.count == last.count {
+            let first = r.valuesBySeed(group: group, variant: "baseline", metric: metric, task: 0)
+            let last = r.valuesBySeed(group: group, variant: "baseline", metric: metric, task: -1)
+            let drop = pairedDifferences(first, last).map { sign * $0 }
+            if !drop.isEmpty {
                 out.append(ClaimResult(
                     claim: "The baseline loses plasticity on \(group): its last task ends worse than its first.",
                     citation: "Lyle et al. 2024, Fig. 1",
                     effect: "baseline \(metric), first task − last task" + (higher ? "" : " (negated: lower is better)"),
-                    perSeed: zip(first, last).map { sign * ($0 - $1) }, seed: UInt64(gi)))
+                    perSeed: drop, paired: true))
             }
-            let others = r.plan.variants.filter { $0 != combined }
-            guard r.plan.variants.contains(combined) else { continue }
-            let best = r.values(group: group, variant: combined, metric: metric, task: -1).map { sign * $0 }
-            let rivals = others.map { v in r.values(group: group, variant: v, metric: metric, task: -1).map { sign * $0 } }
-            guard !best.isEmpty, rivals.allSatisfy({ !$0.isEmpty }) else { continue }
-            let stat: ([[Double]]) -> Double = { g in Statistics.mean(g[0]) - g.dropFirst().map(Statistics.mean).max()! }
-            out.append(ClaimResult(
-                claim: "LayerNorm + L2 is best or tied-best on \(group).",
-                citation: "Lyle et al. 2024, Table 1",
-                effect: "\(combined) last-task \(metric) − best other variant's" + (higher ? "" : " (negated)"),
-                mean: stat([best] + rivals),
-                interval: Statistics.bootstrapInterval([best] + rivals, seed: UInt64(100 + gi), statistic: stat),
-                interquartileMean: nil, seeds: best.count))
+            guard r.plan.variants.contains(combined), let margin = r.plan.groupMargins[group] else { continue }
+            func oriented(_ v: String) -> [Int: Double] {
+                r.valuesBySeed(group: group, variant: v, metric: metric, task: -1).mapValues { sign * $0 }
+            }
+            let rivals = r.plan.variants.filter { $0 != combined }.map { (name: $0, values: oriented($0)) }
+            if let tie = ClaimResult.tiedBest(
+                claim: "LayerNorm + L2 is best or tied-best on \(group).", citation: "Lyle et al. 2024, Table 1",
+                effect: "\(combined) last-task \(metric) − rival's" + (higher ? "" : " (negated)"),
+                best: oriented(combined), rivals: rivals, margin: margin) {
+                out.append(tie)
+            }
         }
         return out
     }

@@ -14,7 +14,7 @@ import Tensors
         title = "Test LMC study"
         claim = "A claim."
         source = "A paper"
-        seeds = 3
+        seeds = 4
         [base.data]
         dataset = "gaussian-clusters"
         count = 60
@@ -53,7 +53,9 @@ import Tensors
         let (plan, dir) = try makeStudy()
         let results = try StudyResults(plan: plan, directory: dir)
         let pairs = try LayerwiseLMCStudy.pairs(results)
-        #expect(pairs.map(\.kind) == Array(repeating: LayerwiseLMCStudy.sameInit, count: 3) + Array(repeating: LayerwiseLMCStudy.differentInit, count: 3))
+        #expect(pairs.map(\.kind) == Array(repeating: LayerwiseLMCStudy.sameInit, count: 4) + Array(repeating: LayerwiseLMCStudy.differentInit, count: 2))
+        // Different-init pairs are disjoint, (0, 1) and (2, 3), so no network is in two pairs.
+        #expect(pairs.filter { $0.kind == LayerwiseLMCStudy.differentInit }.map(\.seed) == [0, 2])
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("lmc/same-init-different-data-seed-2.json").path))
 
         // The same-init pair of seed 1, recomputed directly: data A's 60 training examples
@@ -70,10 +72,10 @@ import Tensors
 
         let claims = StudyClaims.evaluate(results)
         #expect(claims.count == 10)
-        let wholes = pairs.prefix(3).map { $0.report.whole!.train.lossBarrier }
-        #expect(abs(claims[0].mean - wholes.reduce(0, +) / 3) < 1e-12)
-        let onsets = pairs.prefix(3).map { LayerwiseLMCClaims.onset($0.report) - 1 }
-        #expect(abs(claims[3].mean - onsets.reduce(0, +) / 3) < 1e-12)
+        let wholes = pairs.prefix(4).map { $0.report.whole!.train.lossBarrier }
+        #expect(abs(claims[0].mean - wholes.reduce(0, +) / 4) < 1e-12 && claims[0].n == 4 && claims[0].method == "one-sample t, 95 %")
+        let onsets = pairs.prefix(4).map { LayerwiseLMCClaims.onset($0.report) - 1 }
+        #expect(abs(claims[3].mean - onsets.reduce(0, +) / 4) < 1e-12 && claims[5].n == 2)
 
         let report = StudyReport(results: results)
         #expect(report.charts().map(\.file).filter { $0.hasPrefix("same-init") } ==

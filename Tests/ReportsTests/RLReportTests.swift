@@ -31,7 +31,7 @@ import Experiments
     }
 
     @Test func reportHasCurvesFramesAndClaimsPerGroup() throws {
-        let plan = try StudyPlan(text: StudyPresets.named("rl")!, file: "rl", scale: "quick")
+        let plan = try StudyPlan(text: StudyPresets.named("rl")!, file: "rl", scale: "quick", seeds: 2)
         #expect(plan.kind == "rl" && plan.groups == ["breakout", "space_invaders", "continual"])
         #expect(plan.variants == ["baseline", "layernorm", "layernorm + wd", "redo"] && plan.runs.count == 24)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rl-report-\(UUID().uuidString)")
@@ -50,7 +50,7 @@ import Experiments
         let md = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.contains("![continual: environment frame](charts/continual-frame.svg)"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("charts/breakout-return-mean-100.svg").path))
-        let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8)
+        let csv = try String(contentsOf: dir.appendingPathComponent("results-wide.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 25)
         // Per group: three return claims (layernorm + wd, layernorm, redo vs baseline) and
         // three drift claims. Effects computed by hand from the synthetic values.

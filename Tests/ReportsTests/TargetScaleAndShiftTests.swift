@@ -36,27 +36,29 @@ import Experiments
     }
 
     @Test func targetScaleClaimsArePairedBySeed() throws {
-        let plan = try StudyPlan(text: StudyPresets.named("target-scale")!, file: "target-scale.toml", scale: "quick")
+        let plan = try StudyPlan(text: StudyPresets.named("target-scale")!, file: "target-scale.toml", scale: "quick", seeds: 3)
         // Last-task probe plasticity loss per seed s: small 0.01 + 0.001s, large MSE 0.5 + 0.1s,
-        // HL-Gauss 0.2 (better than MSE), two-hot 0.8 (worse).
+        // HL-Gauss 0.2 (better than MSE), two-hot 0.8 + 0.1s (worse).
         let dir = try writeRuns(plan) { run in
             let s = Double(run.seed)
             let last = switch run.variant {
             case "small targets, MSE": 0.01 + 0.001 * s
             case "large targets, MSE": 0.5 + 0.1 * s
             case "large targets, HL-Gauss": 0.2
-            default: 0.8
+            default: 0.8 + 0.1 * s
             }
             return [["probe.plasticity_loss": 0.0], ["probe.plasticity_loss": last]]
         }
         let claims = StudyClaims.evaluate(try StudyResults(plan: plan, directory: dir))
         #expect(claims.count == 3)
         // Large − small: 0.49 + 0.099s, mean 0.589; MSE − HL-Gauss: 0.3 + 0.1s, mean 0.4;
-        // MSE − two-hot: −0.3 + 0.1s, every seed negative.
-        #expect(claims[0].verdict == .held && abs(claims[0].mean - 0.589) < 1e-9 && claims[0].seeds == 3)
-        #expect(abs(claims[0].interval.low - 0.49) < 1e-9 && abs(claims[0].interval.high - 0.688) < 1e-9)
+        // MSE − two-hot: −0.3 on every seed.
+        // 95 % paired t: 0.589 ± t(0.975, 2) · 0.099/√3, t(0.975, 2) = 4.302652729749462 (SciPy).
+        let half = 4.302652729749462 * 0.099 / 3.0.squareRoot()
+        #expect(claims[0].verdict == .held && abs(claims[0].mean - 0.589) < 1e-9 && claims[0].n == 3 && claims[0].method == "paired t, 95 %")
+        #expect(abs(claims[0].interval.low - (0.589 - half)) < 1e-9 && abs(claims[0].interval.high - (0.589 + half)) < 1e-9)
         #expect(claims[1].verdict == .held && abs(claims[1].mean - 0.4) < 1e-9 && claims[1].claim.contains("HL-Gauss"))
-        #expect(claims[2].verdict == .notHeld && abs(claims[2].mean + 0.2) < 1e-9 && claims[2].claim.contains("two-hot"))
+        #expect(claims[2].verdict == .notHeld && abs(claims[2].mean + 0.3) < 1e-9 && claims[2].claim.contains("two-hot"))
     }
 
     @Test(arguments: ["quick", "full"]) func shiftSmoothnessMatchesStepsAndRedraws(scale: String) throws {
@@ -77,7 +79,7 @@ import Experiments
     }
 
     @Test func shiftSmoothnessClaimsAndChartsByStep() throws {
-        let plan = try StudyPlan(text: StudyPresets.named("shift-smoothness")!, file: "shift-smoothness.toml", scale: "quick")
+        let plan = try StudyPlan(text: StudyPresets.named("shift-smoothness")!, file: "shift-smoothness.toml", scale: "quick", seeds: 3)
         // Abrupt: 4 tasks of 800 steps ending at 1.5 + 0.1s; smooth: 13 tasks (800, then 200
         // each) ending at 0.2.
         let dir = try writeRuns(plan) { run in
@@ -93,7 +95,8 @@ import Experiments
         #expect(report.claims.count == 2)
         #expect(report.claims[0].verdict == .held && abs(report.claims[0].mean - 1.6) < 1e-9)
         #expect(report.claims[1].verdict == .held && abs(report.claims[1].mean - 1.4) < 1e-9)
-        #expect(abs(report.claims[1].interval.low - 1.3) < 1e-9 && abs(report.claims[1].interval.high - 1.5) < 1e-9)
+        let half = 4.302652729749462 * 0.1 / 3.0.squareRoot()
+        #expect(abs(report.claims[1].interval.low - (1.4 - half)) < 1e-9 && abs(report.claims[1].interval.high - (1.4 + half)) < 1e-9)
         // Different task counts: the chart's x axis is the training step, both series end at 3200.
         let chart = try #require(report.charts().first)
         #expect(chart.chart.xLabel == "training step")
@@ -102,6 +105,6 @@ import Experiments
         try report.write(to: dir)
         let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 3 * (4 + 13))
-        #expect(csv[0] == "group,variant,seed,task,probe.plasticity_loss")
+        #expect(csv[0] == "run,group,variant,seed,task,metric,value" && csv[1].hasSuffix(",1,probe.plasticity_loss,0.05"))
     }
 }

@@ -26,7 +26,7 @@ import Experiments
         }
         let claims = StudyClaims.evaluate(try StudyResults(plan: plan, directory: dir))
         #expect(claims.count == 2)
-        #expect(claims[0].verdict == .held && abs(claims[0].mean - 0.04) < 1e-9 && claims[0].seeds == 3)
+        #expect(claims[0].verdict == .held && abs(claims[0].mean - 0.04) < 1e-9 && claims[0].n == 3)
         #expect(claims[1].verdict == .notHeld && abs(claims[1].mean + 0.01) < 1e-9)
     }
 }
