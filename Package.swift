@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
-        .target(name: "Reports", dependencies: ["Experiments", "Tensors", "Connectivity"]),
+        .target(name: "Reports", dependencies: ["Experiments", "Diagnostics", "Tensors", "Connectivity"]),
         .target(name: "ResultsIndex", dependencies: ["Experiments", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "RL", dependencies: ["Diagnostics", "Interventions", "Training", "Networks", "Tensors"]),
         .executableTarget(name: "PlasticityCLI", dependencies: [
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI", "CAllocationCounter"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Tensors", "Connectivity", "Networks"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Diagnostics", "Tensors", "Connectivity", "Networks"]),
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),

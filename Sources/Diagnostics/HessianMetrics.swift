@@ -99,8 +99,24 @@ public func hessianMetrics(network: Network, probe: ProbeBatch, options: Hessian
 }
 
 /// The Hessian's eigenvalue density on the probe batch by stochastic Lanczos quadrature
-/// (`spectralDensity`); not part of the scheduled group, which records scalars only.
+/// (`spectralDensity`, 4 start vectors × 30 steps by default); the scheduled
+/// `hessian_density` group records its quadrature with `hessianDensityValues`.
 public func hessianSpectralDensity(network: Network, probe: ProbeBatch, mode: Mode = .evaluation,
                                    options: SpectralDensityOptions = SpectralDensityOptions()) throws -> SpectralDensity {
     try spectralDensity(HessianVectorProduct(network: network, probe: probe, mode: mode).symmetricOperator, options: options)
+}
+
+/// A density's quadrature as scalar metrics: `hessian_density.node.<v>.<j>` (θ_{v,j}) and
+/// `hessian_density.weight.<v>.<j>` (τ²_{v,j}) for start vector v and Ritz value j, so a
+/// metrics record can hold it and a report can redraw the density
+/// (`SpectralDensity.smoothed`) with any σ and grid.
+public func hessianDensityValues(_ density: SpectralDensity) -> DiagnosticValues {
+    var v = DiagnosticValues()
+    for (i, (theta, tau)) in zip(density.nodes, density.weights).enumerated() {
+        for (j, (x, w)) in zip(theta, tau).enumerated() {
+            v.set("hessian_density.node.\(i).\(j)", x)
+            v.set("hessian_density.weight.\(i).\(j)", w)
+        }
+    }
+    return v
 }

@@ -67,13 +67,22 @@ public func spectralDensity(_ op: SymmetricOperator, options: SpectralDensityOpt
     precondition(sigma > 0, "SLQ needs σ > 0")
     let start = low - 5 * sigma, step = (high - low + 10 * sigma) / Double(options.gridPoints - 1)
     let grid = (0..<options.gridPoints).map { start + Double($0) * step }
-    let norm = 1 / (Double(options.vectors) * sigma * (2 * Double.pi).squareRoot())
-    let density = grid.map { t in
-        var s = 0.0
-        for (theta, tau) in zip(nodes, weights) {
-            for (x, w) in zip(theta, tau) { let d = (t - x) / sigma; s += w * Foundation.exp(-0.5 * d * d) }
+    return SpectralDensity(grid: grid, density: SpectralDensity.smoothed(nodes: nodes, weights: weights, grid: grid, sigma: sigma),
+                           sigma: sigma, nodes: nodes, weights: weights)
+}
+
+extension SpectralDensity {
+    /// φ(t) = (1/n_v) Σ_v Σ_j τ²_{v,j} · exp(−(t − θ_{v,j})² / 2σ²) / (σ√(2π)) at each grid
+    /// point: the quadrature (`nodes` θ, `weights` τ², one array per start vector) smoothed by
+    /// Gaussians of width σ. Used by `spectralDensity` and to redraw a recorded quadrature.
+    public static func smoothed(nodes: [[Double]], weights: [[Double]], grid: [Double], sigma: Double) -> [Double] {
+        let norm = 1 / (Double(Swift.max(nodes.count, 1)) * sigma * (2 * Double.pi).squareRoot())
+        return grid.map { t in
+            var s = 0.0
+            for (theta, tau) in zip(nodes, weights) {
+                for (x, w) in zip(theta, tau) { let d = (t - x) / sigma; s += w * Foundation.exp(-0.5 * d * d) }
+            }
+            return s * norm
         }
-        return s * norm
     }
-    return SpectralDensity(grid: grid, density: density, sigma: sigma, nodes: nodes, weights: weights)
 }

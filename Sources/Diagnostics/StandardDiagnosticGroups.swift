@@ -44,7 +44,7 @@ extension DiagnosticGroup {
 
     /// Config names of the groups `named` knows.
     public static let standardNames = ["units", "preactivations", "parameters", "features", "probe", "hessian", "hessian_blocks",
-                                       "entk", "interference"]
+                                       "hessian_density", "entk", "interference"]
 
     /// The group called `name` with default settings (the `probe` group with
     /// `probeSettings`). `makeNetwork` builds a fresh network of the run's architecture; only
@@ -69,6 +69,10 @@ extension DiagnosticGroup {
         case "hessian_blocks":
             return DiagnosticGroup(name: "hessian_blocks", cadence: .taskEnds) {
                 try hessianMetrics(network: $0.network, probe: $0.probe, options: .blocks)
+            }
+        case "hessian_density":
+            return DiagnosticGroup(name: "hessian_density", cadence: .taskEnds) {
+                hessianDensityValues(try hessianSpectralDensity(network: $0.network, probe: $0.probe))
             }
         case "entk":
             return DiagnosticGroup(name: "entk", cadence: .taskEnds) { try entkMetrics(network: $0.network, probe: $0.probe) }

@@ -3,6 +3,7 @@ import Diagnostics
 import Experiments
 import Foundation
 import Networks
+import Reports
 
 /// `plasticity diagnose`: every plasticity diagnostic of one saved network.
 struct Diagnose: ParsableCommand {
@@ -29,7 +30,11 @@ struct Diagnose: ParsableCommand {
     @Option(help: "Probe inputs [N, …] as .npy (instead of --data).") var probe: String?
     @Option(help: "Probe class labels [N] as .npy (needed for gradient and curvature metrics).") var probeLabels: String?
     @Option(help: "Number of probe examples.") var probeSize = 256
-    @Option(help: "Comma-separated groups (\(DiagnosticGroup.standardNames.joined(separator: ","))).") var groups = DiagnosticGroup.standardNames.joined(separator: ",")
+    /// Every group but `hessian_density`, whose 240 quadrature values are drawn by --density instead.
+    static let defaultGroups = DiagnosticGroup.standardNames.filter { $0 != "hessian_density" }
+    @Option(help: "Comma-separated groups (\(DiagnosticGroup.standardNames.joined(separator: ","))).") var groups = Self.defaultGroups.joined(separator: ",")
+    @Option(help: ArgumentHelp("Also write the Hessian's eigenvalue density (SLQ, log scale) as an SVG chart (needs probe labels).",
+                               valueName: "out.svg")) var density: String?
     @Option(help: "Checkpoint at initialisation, for distances and drifts from it.") var initial: String?
     @Option(help: "Seed of the fresh network the probe-task group compares with.") var seed: UInt64 = 0
     @Option(help: "Most Hutchinson samples for the Hessian trace (one Hessian-vector product each).") var traceSamples = 100
@@ -60,12 +65,28 @@ struct Diagnose: ParsableCommand {
             let names = groups.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             let results = try diagnosis.run(groups: names, traceSamples: traceSamples)
             Console.line(json ? try Self.json(diagnosis, source: source, results) : Self.table(diagnosis, source: source, results))
+            if let density { try Self.writeDensity(diagnosis, to: density) }
         } catch let e as ExitCode {
             throw e
         } catch {
             Console.error("error: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The Hessian eigenvalue density of the diagnosed network on its probe batch, as an SVG chart.
+    static func writeDensity(_ d: CheckpointDiagnosis, to path: String) throws {
+        guard case .labels = d.probe.targets else { throw DiagnosticError("--density needs probe labels (--probe-labels, or --data)") }
+        let q = try hessianSpectralDensity(network: d.network, probe: d.probe)
+        let name = URL(fileURLWithPath: d.checkpoint).lastPathComponent
+        guard let chart = HessianDensityChart.chart([.init(name: name, quadratures: [(q.nodes, q.weights)])],
+                                                    title: "\(name): Hessian eigenvalue density, \(d.probe.exampleCount) probe examples",
+                                                    caption: "Stochastic Lanczos quadrature (4 start vectors × 30 steps), σ = 1 % of the range.")
+        else { throw DiagnosticError("--density: the Lanczos process returned no eigenvalues") }
+        do { try chart.svg().write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw DiagnosticError("--density \(path): cannot write the chart (\(error.localizedDescription))")
+        }
+        Console.line("density: \(path)")
     }
 
     /// A run directory stands for its `config.toml`.

@@ -3,7 +3,8 @@ import Foundation
 /// A line chart rendered as standalone SVG: one line per series (the mean across seeds) with
 /// a shaded band (what the band is, the caller says in `caption`). Series are told apart by
 /// colour (the Okabe–Ito colour-blind-safe palette), dash pattern and marker shape, so they
-/// stay distinct in grey print and for readers with colour-vision deficiencies.
+/// stay distinct in grey print and for readers with colour-vision deficiencies (markers on
+/// every point up to 40 points, in the legend always).
 public struct LineChart: Sendable {
     /// One series: points (x, mean, low, high).
     public struct Series: Sendable {
@@ -66,7 +67,7 @@ public struct LineChart: Sendable {
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
         if x1 == x0 { x1 = x0 + 1 }
         if y1 == y0 { y0 -= 0.5; y1 += 0.5 }
-        let yTicks = niceTicks(y0, y1), xTicks = niceTicks(x0, x1, count: 6).filter { $0 == $0.rounded() || x1 - x0 < 5 }
+        let yTicks = niceTicks(y0, y1), xTicks = niceTicks(x0, x1, count: 6).filter { ($0 == $0.rounded() || x1 - x0 < 5) && $0 >= x0 && $0 <= x1 }
         y0 = Swift.min(y0, yTicks.first ?? y0); y1 = Swift.max(y1, yTicks.last ?? y1)
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotH }
@@ -94,7 +95,7 @@ public struct LineChart: Sendable {
                 s += "<polygon points=\"\(band.joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.14\" stroke=\"none\"/>"
             }
             s += "<polyline points=\"\(pts.map { "\(r(px($0.x))),\(r(py($0.y)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashAttribute)/>"
-            for p in pts { s += marker(i, x: px(p.x), y: py(p.y), color: color) }
+            if pts.count <= 40 { for p in pts { s += marker(i, x: px(p.x), y: py(p.y), color: color) } }
             let ly = top + 10 + Double(i) * 18
             s += "<line x1=\(q(left + plotW + 10)) x2=\(q(left + plotW + 40)) y1=\(q(ly)) y2=\(q(ly)) stroke=\"\(color)\" stroke-width=\"2\"\(dashAttribute)/>"
             s += marker(i, x: left + plotW + 25, y: ly, color: color)

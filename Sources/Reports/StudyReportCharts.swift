@@ -44,6 +44,7 @@ extension StudyReport {
                 }
             }
         }
+        out += HessianDensityChart.studyCharts(results)
         if plan.name == LayerwiseLMCStudy.name { out += LayerwiseLMCClaims.charts(results) }
         return out
     }

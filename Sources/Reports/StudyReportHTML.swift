@@ -24,11 +24,11 @@ extension StudyReport {
         }
         h += "</table><p>\(escapeXML(Self.verdictRule.replacingOccurrences(of: "*", with: "")))</p>"
         if let a = aggregates { h += aggregatesHTML(a) }
-        h += "<h2>Last-task results</h2><table id=\"heatmap\"><tr><th>group</th><th>metric</th>" + p.variants.map { "<th>\(escapeXML($0))</th>" }.joined() + "</tr>"
+        h += "<h2>Last-task results</h2><table id=\"heatmap\"><tr><th>group</th><th>metric</th><th>δ</th>" + p.variants.map { "<th>\(escapeXML($0))</th>" }.joined() + "</tr>"
         for row in table() {
             let means = row.cells.map(\.mean).filter(\.isFinite)
             let lo = means.min() ?? 0, hi = means.max() ?? 1
-            h += "<tr><td>\(escapeXML(row.group))</td><td>\(escapeXML(MetricLabels.label(row.metric))) (\(row.higherIsBetter ? "↑" : "↓"))</td>"
+            h += "<tr><td>\(escapeXML(row.group))</td><td>\(escapeXML(MetricLabels.label(row.metric))) (\(row.higherIsBetter ? "↑" : "↓"))</td><td class=\"num\">\(escapeXML(marginText(row.group)))</td>"
             for cell in row.cells {
                 var goodness = hi > lo ? (cell.mean - lo) / (hi - lo) : 0.5
                 if !row.higherIsBetter { goodness = 1 - goodness }
@@ -38,7 +38,8 @@ extension StudyReport {
             h += "</tr>"
         }
         h += "</table><p>Cells: mean across seeds of the group's metric at the end of the last task, with its 95 % Student-t interval; "
-        h += "shading from light (worst in its row) to dark blue (best).</p>"
+        h += "shading from light (worst in its row) to dark blue (best). δ: the margin the study declared for the group's metric before running; "
+        h += "differences smaller than δ are ties (the tie claims use it).</p>"
         for group in chartGroups(charts) {
             h += "<h2>\(escapeXML(group))</h2><div class=\"charts\">"
             for f in frames() where f.group == group { h += "<figure class=\"frame\">\(f.svg)</figure>" }
@@ -73,6 +74,12 @@ extension StudyReport {
         h += "the chance that a seed of \(escapeXML(a.reference)) ends better than a seed of X on a protocol, averaged over protocols; 0.5 is a tie. "
         h += "Intervals: BCa bootstrap, seeds resampled within each protocol (10,000 resamples).</p>"
         return h
+    }
+
+    /// The declared margin of `group`, e.g. "0.02" or "5 % of rival", "–" when none.
+    func marginText(_ group: String) -> String {
+        guard let m = results.plan.groupMargins[group] else { return "–" }
+        return m.isRelative ? "\(format(m.value * 100)) % of rival" : format(m.value)
     }
 
     private func cssClass(_ v: Verdict) -> String { v == .held ? "held" : (v == .notHeld ? "notheld" : "inconclusive") }

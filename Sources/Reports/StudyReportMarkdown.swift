@@ -20,9 +20,9 @@ extension StudyReport {
             for r in a.improvement { m += "| \(r.other) | " + String(format: "%.3f | [%.3f, %.3f]", r.value, r.low, r.high) + " |\n" }
             m += "\n"
         }
-        m += "## Last-task results (mean [95 % t interval])\n\n| group | metric | " + p.variants.joined(separator: " | ") + " |\n|---|---|" + p.variants.map { _ in "---|" }.joined() + "\n"
+        m += "## Last-task results (mean [95 % t interval])\n\n| group | metric | δ | " + p.variants.joined(separator: " | ") + " |\n|---|---|---|" + p.variants.map { _ in "---|" }.joined() + "\n"
         for row in table() {
-            m += "| \(row.group) | \(MetricLabels.label(row.metric)) (\(row.higherIsBetter ? "↑" : "↓")) | "
+            m += "| \(row.group) | \(MetricLabels.label(row.metric)) (\(row.higherIsBetter ? "↑" : "↓")) | \(marginText(row.group)) | "
             m += row.cells.map { String(format: "%.4f [%.4f, %.4f]", $0.mean, $0.low, $0.high) }.joined(separator: " | ") + " |\n"
         }
         for group in chartGroups(charts) {

@@ -80,4 +80,16 @@ import Testing
         let badArch = try CLI.run(["diagnose", f.model, "--arch", "mlp[16] norm=group", "--probe", f.inputs])
         #expect(badArch.status != 0 && badArch.stderr == "error: norm: unknown 'group' (valid: none, layernorm, batchnorm)\n")
     }
+
+    @Test func densityWritesAChartAndNeedsLabels() throws {
+        let f = try fixture()
+        let out = f.dir.appendingPathComponent("density.svg").path
+        let r = try CLI.run(["diagnose", f.model, "--arch", "mlp[16]", "--probe", f.inputs, "--probe-labels", f.labels,
+                             "--groups", "units", "--density", out])
+        #expect(r.status == 0 && r.stdout.hasSuffix("density: \(out)\n"), "stderr: \(r.stderr)")
+        let svg = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("Hessian eigenvalue λ") && svg.contains("log₁₀ density"))
+        let unlabelled = try CLI.run(["diagnose", f.model, "--arch", "mlp[16]", "--probe", f.inputs, "--groups", "units", "--density", out])
+        #expect(unlabelled.status != 0 && unlabelled.stderr == "error: --density needs probe labels (--probe-labels, or --data)\n")
+    }
 }

@@ -6,7 +6,8 @@ import Streams
 @Suite struct StudyPlanTests {
     @Test func swissCheesePresetPlans() throws {
         let plan = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "quick")
-        #expect(plan.runs.count == 4 * 6 * 2)
+        #expect(plan.runs.count == 4 * 6 * 5 && plan.groupMargins["random labels"] == StudyMargin(value: 0.02, isRelative: false))
+        #expect(plan.groupMargins["target offset"] == StudyMargin(value: 0.05, isRelative: true))
         #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
         let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
         #expect(run.experiment!.stream.protocolName == .targetOffset && run.experiment!.stream.shiftPerTask == 2)
@@ -23,7 +24,7 @@ import Streams
 
     @Test func layerwiseLMCPresetPairsSeedsAcrossDataDraws() throws {
         let plan = try StudyPlan(text: StudyPresets.named("layerwise-lmc")!, file: "layerwise-lmc", scale: "quick")
-        #expect(plan.groups == ["data A", "data B"] && plan.seeds == 3 && plan.runs.count == 6)
+        #expect(plan.groups == ["data A", "data B"] && plan.seeds == 10 && plan.runs.count == 20)
         for seed in 0..<3 {
             let a = plan.runs.first { $0.group == "data A" && $0.seed == seed }!.experiment!
             let b = plan.runs.first { $0.group == "data B" && $0.seed == seed }!.experiment!

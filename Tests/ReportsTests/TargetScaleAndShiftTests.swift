@@ -24,7 +24,7 @@ import Experiments
     @Test(arguments: ["quick", "full"]) func targetScaleTargetsFitTheDistributionalSupport(scale: String) throws {
         let plan = try StudyPlan(text: StudyPresets.named("target-scale")!, file: "target-scale.toml", scale: scale)
         #expect(plan.variants == ["small targets, MSE", "large targets, MSE", "large targets, HL-Gauss", "large targets, two-hot"])
-        #expect(plan.runs.count == 12 && plan.groupMetrics["target offset"] == "probe.plasticity_loss")
+        #expect(plan.runs.count == 20 && plan.groupMetrics["target offset"] == "probe.plasticity_loss")
         for run in plan.runs {
             let c = try #require(run.experiment)
             #expect(c.stream.protocolName == .targetOffset && c.diagnostics.groups.contains("probe"))
@@ -63,7 +63,7 @@ import Experiments
 
     @Test(arguments: ["quick", "full"]) func shiftSmoothnessMatchesStepsAndRedraws(scale: String) throws {
         let plan = try StudyPlan(text: StudyPresets.named("shift-smoothness")!, file: "shift-smoothness.toml", scale: scale)
-        #expect(plan.variants == ["abrupt", "smooth"] && plan.runs.count == 6)
+        #expect(plan.variants == ["abrupt", "smooth"] && plan.runs.count == 10)
         let abrupt = try #require(plan.runs.first { $0.variant == "abrupt" }?.experiment?.stream)
         let smooth = try #require(plan.runs.first { $0.variant == "smooth" }?.experiment?.stream)
         #expect(abrupt.protocolName == .labelDrift && smooth.protocolName == .labelDrift && abrupt.subset == smooth.subset)

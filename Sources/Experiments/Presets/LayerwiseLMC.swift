@@ -10,7 +10,8 @@ extension StudyPresets {
         title = "Whole networks are separated by a loss barrier; single layers are not"
         claim = "Between two trained networks (same initialisation on different data, or different initialisations), interpolating all parameters crosses a loss barrier, while interpolating any single layer with the others fixed shows little or none; interpolating the first k layers shows at which depth the barrier appears."
         source = "Adilova et al. 2024, Layer-wise Linear Mode Connectivity (ICLR 2024, arXiv:2307.06966), Figures 1-3"
-        seeds = 3
+        # 10 seeds: 10 same-init pairs and 5 disjoint different-init pairs (seeds 2k, 2k+1).
+        seeds = 10
 
         [base]
         [base.data]
@@ -50,12 +51,16 @@ extension StudyPresets {
         [[groups]]
         label = "data A"
         metric = "test_accuracy"
+        # δ = 0.01 test accuracy, declared before running: smaller differences are ties.
+        margin = 0.01
         [groups.config.data]
         seed = 0
 
         [[groups]]
         label = "data B"
         metric = "test_accuracy"
+        # δ = 0.01 test accuracy, declared before running: smaller differences are ties.
+        margin = 0.01
         [groups.config.data]
         seed = 2
         """

@@ -10,7 +10,7 @@ extension StudyPresets {
         title = "DQN on MinAtar: LayerNorm (+ weight decay) keeps the network plastic"
         claim = "A DQN on MinAtar with LayerNorm (and weight decay) keeps learning where the baseline's plasticity metrics degrade: the baseline's dormant-unit ratio rises, its feature rank (srank) falls and its parameter norm grows, more than with LayerNorm + weight decay; on continual MinAtar the gap is largest after a game switch."
         source = "Lyle et al. 2023, Understanding plasticity in neural networks (ICML, arXiv:2303.01486): layer normalization in a deep RL agent on the ALE; Lyle et al. 2024, Disentangling the causes of plasticity loss (arXiv:2402.18762): LayerNorm + weight decay in RL on the ALE; ReDo: Sokar et al. 2023 (ICML, arXiv:2302.12902)"
-        seeds = 2
+        seeds = 5
 
         [base]
         kind = "rl"
@@ -53,12 +53,18 @@ extension StudyPresets {
         [[groups]]
         label = "breakout"
         metric = "return_mean_100"
+        # δ = 10 % of the rival's mean return, declared before running (returns differ in
+        # scale between games): smaller differences are reported as ties.
+        relative_margin = 0.1
         [groups.config.rl]
         games = ["breakout"]
 
         [[groups]]
         label = "space_invaders"
         metric = "return_mean_100"
+        # δ = 10 % of the rival's mean return, declared before running (returns differ in
+        # scale between games): smaller differences are reported as ties.
+        relative_margin = 0.1
         [groups.config.rl]
         games = ["space_invaders"]
 
@@ -68,6 +74,9 @@ extension StudyPresets {
         [[groups]]
         label = "continual"
         metric = "return_mean_100"
+        # δ = 10 % of the rival's mean return, declared before running (returns differ in
+        # scale between games): smaller differences are reported as ties.
+        relative_margin = 0.1
         [groups.config.rl]
         games = ["space_invaders", "breakout", "asterix"]
 

@@ -5,7 +5,7 @@ extension StudyPresets {
         title = "Warm-starting from half the data generalises worse than training from scratch"
         claim = "A network first trained on half of the training data and then on all of it ends at a lower test accuracy than one trained from scratch on all of it; shrink-and-perturb at the switch narrows the gap."
         source = "Ash & Adams 2020, On Warm-Starting Neural Network Training (NeurIPS), Figure 1 and Section 4"
-        seeds = 3
+        seeds = 5
 
         # Task 0 trains on a random half of the subset, task 1 on all of it; every variant is
         # judged by task 1's test accuracy. "scratch" re-initialises the network and the
@@ -40,6 +40,9 @@ extension StudyPresets {
         [[groups]]
         label = "Fashion-MNIST MLP"
         metric = "test_accuracy"
+        # δ = 0.005 test accuracy (half a point; Ash & Adams's warm-start gaps are 1.6–3.3
+        # points), declared before running: smaller differences are reported as ties.
+        margin = 0.005
         [groups.config.stream]
         protocol = "warm-start"
         fraction = 0.5
