@@ -9,7 +9,8 @@ struct Study: ParsableCommand {
         abstract: "Reproduce a paper's finding: run a study's runs in parallel and write its report.",
         discussion: """
             NAME is a built-in study (see `plasticity study list`) or a study TOML file, such as
-            one saved from `plasticity study NAME --print-config` and edited. Runs execute as
+            one saved from `plasticity study NAME --print-config` and edited; its
+            `include = [...]` files are found beside it or among the built-in studies. Runs execute as
             separate processes, --jobs at a time, each a normal run directory under
             DIR/runs/; rerunning the same command continues an interrupted study. The report
             is DIR/report.html (self-contained), DIR/report.md and DIR/results.csv.
@@ -24,7 +25,7 @@ struct Study: ParsableCommand {
     @Option(help: "Seeds per configuration (default: the study's).") var seeds: Int?
     @Option(help: "Runs executed in parallel.") var jobs = 2
     @Option(help: "Study directory.") var out: String?
-    @Flag(help: "Print the study's TOML and exit.") var printConfig = false
+    @Flag(help: "Print the study's TOML file as written (includes unresolved) and exit.") var printConfig = false
 
     func run() throws {
         do {
@@ -35,13 +36,13 @@ struct Study: ParsableCommand {
                 }
                 return
             }
-            let (text, file) = try studyText()
-            if printConfig { Console.line(text); return }
+            let (study, file) = try studyFile()
+            if printConfig { Console.write(study.text); return }
             guard let out else { throw ValidationError("give --out DIR") }
-            let plan = try StudyPlan(text: text, file: file, scale: scale, seeds: seeds)
+            let plan = try StudyPlan(text: study.resolvedText, file: file, scale: scale, seeds: seeds)
             let dir = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try StudyRecord(text: text, scale: scale, seeds: plan.seeds).write(to: dir)
+            try StudyRecord(text: study.resolvedText, scale: scale, seeds: plan.seeds).write(to: dir)
             Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(jobs) at a time")
             let start = Date()
             let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs, executable: Self.executable)
@@ -79,12 +80,13 @@ struct Study: ParsableCommand {
         }
     }
 
-    private func studyText() throws -> (String, String) {
-        if let preset = StudyPresets.named(name) { return (preset, name) }
+    /// The built-in study or study file NAME, with its includes resolved.
+    private func studyFile() throws -> (StudyFile, String) {
+        if let preset = try StudyPresets.file(named: name) { return (preset, name) }
         guard FileManager.default.fileExists(atPath: name) else {
-            throw ConfigError(file: name, "no such study or file (built-in: \(StudyPresets.all.map(\.name).joined(separator: ", ")))")
+            throw ConfigError(file: name, "no such study or file (built-in: \(StudyPresets.names.joined(separator: ", ")))")
         }
-        return (try String(contentsOfFile: name, encoding: .utf8), name)
+        return (try StudyFile(contentsOf: URL(fileURLWithPath: name)), name)
     }
 
     /// This process's executable, launched for each run.

@@ -64,8 +64,12 @@ import Streams
         }
     }
 
-    @Test func errorsNameTheStudyAndTheVariant() {
-        let bad = StudyPresets.named("swiss-cheese")!.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
+    @Test func errorsNameTheStudyAndTheVariant() throws {
+        let original = try #require(try StudyPresets.file(named: "swiss-cheese")).text
+        let text = original.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
+        #expect(text != original)
+        let url = StudyPresets.directory.appendingPathComponent("swiss-cheese.toml")
+        let bad = try StudyFile(text: text, url: url).resolvedText
         #expect(throws: ConfigError.self) { try StudyPlan(text: bad, file: "s.toml", scale: "quick") }
         do { _ = try StudyPlan(text: bad, file: "s.toml", scale: "quick") } catch {
             #expect("\(error)".hasPrefix("s.toml: group 'random labels', variant 'L2': optimizer.weight_decay: expected a number"))
