@@ -62,8 +62,8 @@ public struct StudyReport {
         var lines = ["\(results.plan.title)", ""]
         for c in claims {
             let delta = c.margin.map { String(format: ", δ = %.4g", $0) } ?? ""
-            lines.append(String(format: "%-13@ (Holm: %@) %@\n              effect %.4f [%.4f, %.4f], n = %d, %@%@",
-                                c.verdict.rawValue.uppercased(), c.holmVerdict.rawValue, c.claim,
+            lines.append(String(format: "%-13@ (Holm: %@) %@\n              %@: %.4f [%.4f, %.4f], n = %d, %@%@",
+                                c.verdict.rawValue.uppercased(), c.holmVerdict.rawValue, c.claim, c.effect,
                                 c.mean, c.interval.low, c.interval.high, c.n, c.method, delta))
         }
         lines.append("")

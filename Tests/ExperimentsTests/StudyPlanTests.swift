@@ -78,4 +78,34 @@ import Streams
             try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "s.toml", scale: "huge")
         }
     }
+
+    /// `margin` / `relative_margin` in a group entry, per-scale `seeds`, and their errors.
+    @Test func marginsAndPerScaleSeeds() throws {
+        func study(_ group: String, _ scales: String = "[scales.quick.stream]\ntasks = 1") -> String {
+            """
+            name = "s"
+            title = "t"
+            claim = "c"
+            source = "p"
+            seeds = 3
+            \(scales)
+            [[groups]]
+            label = "g"
+            \(group)
+            """
+        }
+        let plan = try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nseeds = 7"), file: "s.toml", scale: "quick")
+        #expect(plan.groupMargins["g"] == StudyMargin(value: 0.02, isRelative: false) && plan.seeds == 7 && plan.runs.count == 7)
+        #expect(try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nseeds = 7"), file: "s.toml", scale: "full").seeds == 3)
+        #expect(try StudyPlan(text: study("relative_margin = 0.05"), file: "s.toml", scale: "quick").groupMargins["g"]?.isRelative == true)
+        for (bad, message) in [("margin = -1", "margin must be a finite number ≥ 0"), ("margin = \"x\"", "margin must be a finite number ≥ 0"),
+                               ("margin = 0.1\nrelative_margin = 0.1", "give margin or relative_margin, not both")] {
+            do {
+                _ = try StudyPlan(text: study(bad), file: "s.toml", scale: "quick")
+                Issue.record("\(bad) was accepted")
+            } catch let e as ConfigError {
+                #expect(e.description.contains("[[groups]] 'g': \(message)"), "\(e)")
+            }
+        }
+    }
 }

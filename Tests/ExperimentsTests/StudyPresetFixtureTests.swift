@@ -24,7 +24,7 @@ import Testing
         }
         // Every study at both scales, and the whole Swiss-cheese grid.
         #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 2 * StudyPresets.all.count)
-        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 6 * 2)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 6 * 5)
     }
 
     /// The fixture's lines for the current built-in studies.
