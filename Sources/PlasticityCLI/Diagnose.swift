@@ -63,7 +63,7 @@ struct Diagnose: ParsableCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Console.error("error: \(error)")
+            Console.error("error: \(DataDirectoryFlag.explain(error))")
             throw ExitCode.failure
         }
     }
