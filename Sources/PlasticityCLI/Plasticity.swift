@@ -7,5 +7,5 @@ struct Plasticity: ParsableCommand {
         commandName: "plasticity",
         abstract: "Study and fix loss of plasticity in neural networks.",
         subcommands: [Study.self, Report.self, Run.self, Diagnose.self, LMCCommand.self, RLCommand.self, InterventionsCommand.self,
-                      Bench.self, IndexCommand.self, QueryCommand.self, SweepCommand.self])
+                      MetricsCommand.self, Bench.self, IndexCommand.self, QueryCommand.self, SweepCommand.self])
 }
