@@ -85,8 +85,7 @@ public enum CIFAR {
     private static func locate(_ directory: String, _ name: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            let hint = "download the binary version of CIFAR and pass its \(name) folder"
-            throw DataError(directory, "data directory does not exist (\(hint))")
+            throw DataError.missingDirectory(directory, source: "download the binary version of CIFAR; the folder is \(name)")
         }
         let nested = (directory as NSString).appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: nested, isDirectory: &isDirectory), isDirectory.boolValue { return nested }

@@ -57,7 +57,7 @@ public enum MNISTStyle {
     public static func load(directory: String, split: String) throws -> LabelledDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(directory, "data directory does not exist (install Debian's dataset-fashion-mnist or pass --data-dir)")
+            throw DataError.missingDirectory(directory, source: "Fashion-MNIST: install Debian's dataset-fashion-mnist")
         }
         let images = try IDXArray.read(try locate(directory, "\(split)-images-idx3-ubyte"))
         let labelsPath = try locate(directory, "\(split)-labels-idx1-ubyte")

@@ -66,8 +66,10 @@ public struct Checkpoint {
         if threads != BLAS.threads {
             throw ConfigError(file: url.path, "written with \(threads) BLAS thread(s), resuming with \(BLAS.threads): results would differ; set train.threads = \(threads)")
         }
-        let entries = try file.stateEntries()
-        do { try trainer.network.load(file.networkEntries(of: entries), strict: true) } catch {
+        let entries = try file.stateEntries(), network = file.networkEntries(of: entries)
+        // Older vector-mlp checkpoints: hook state is keyed by the same layer names.
+        let rename = trainer.network.legacyRenaming(of: network.map(\.name)) ?? { $0 }
+        do { try trainer.network.load(network, strict: true) } catch {
             throw ConfigError(file: url.path, "\(error)")
         }
         let optimizerState = entries.filter { $0.name.hasPrefix("optimizer.") }
@@ -77,7 +79,7 @@ public struct Checkpoint {
         for hook in trainer.hooks {
             let prefix = "hook.\(hook.name)."
             var state: [String: [Float]] = [:]
-            for e in entries where e.name.hasPrefix(prefix) { state[String(e.name.dropFirst(prefix.count))] = e.tensor.values }
+            for e in entries where e.name.hasPrefix(prefix) { state[rename(String(e.name.dropFirst(prefix.count)))] = e.tensor.values }
             try hook.restore(state)
         }
         trainer.rng = RandomGenerator(state: try meta("rng_state"), increment: try meta("rng_increment"))

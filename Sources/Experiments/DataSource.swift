@@ -1,8 +1,18 @@
 import Datasets
 
 extension DataConfig {
-    /// Loads the base training and held-out data this config names.
+    /// How a missing data directory is fixed when the directory comes from a config.
+    public static let directoryRemedy = "set data.dir in the config to the folder holding the files"
+
+    /// Loads the base training and held-out data this config names. A missing data directory
+    /// says to set `data.dir` (a command with a directory flag replaces that remedy).
     public func load() throws -> (train: LabelledDataset, test: LabelledDataset?) {
+        do { return try loadSplits() } catch let e as DataError where e.isMissingDirectory && e.remedy == nil {
+            throw e.with(remedy: Self.directoryRemedy)
+        }
+    }
+
+    private func loadSplits() throws -> (train: LabelledDataset, test: LabelledDataset?) {
         switch dataset {
         case "fashion-mnist", "mnist":
             let dir = directory.isEmpty ? (dataset == "mnist" ? "/usr/share/datasets/mnist" : MNISTStyle.debianFashionMNIST) : directory

@@ -7,6 +7,8 @@ import Training
 
 /// A snapshot of a running experiment for progress lines.
 public struct RunProgress: Sendable {
+    /// The task the progress is about, numbered from 1 as everywhere a user reads (console,
+    /// metrics.jsonl, results.csv, the results index); at a task end, the task just finished.
     public var task: Int
     public var tasks: Int
     public var step: Int
@@ -117,7 +119,9 @@ public final class ExperimentRun {
                 if now.timeIntervalSince(lastReport) >= 0.5 || atTaskEnd {
                     lastReport = now
                     let elapsed = now.timeIntervalSince(start)
-                    progress(RunProgress(task: min(p.task, trainer.stream.taskCount - 1), tasks: trainer.stream.taskCount,
+                    // At a task end the position has moved on to the next task (0-based p.task),
+                    // whose 1-based number is the finished task's.
+                    progress(RunProgress(task: atTaskEnd ? p.task : p.task + 1, tasks: trainer.stream.taskCount,
                                          step: atTaskEnd ? trainer.task.steps : p.step, stepsInTask: trainer.task.steps,
                                          globalStep: p.globalStep, totalSteps: self.totalSteps, loss: trainer.lastLoss,
                                          stepsPerSecond: elapsed > 0 ? Double(p.globalStep - startStep) / elapsed : 0,

@@ -4,7 +4,8 @@ import Training
 
 /// The end-of-run digest written to `summary.json`: how the run ended (`status`), per-task
 /// end metrics (read back from `metrics.jsonl`, so it is complete across resumes) and run
-/// facts. A diverged run also records where (`diverged_at`: task, step, global step, what
+/// facts, with the `version` and `commit` of the binary that wrote it (`BuildInfo`). A
+/// diverged run also records where (`diverged_at`: task, step, global step, what
 /// became non-finite) and its `last_finite_loss`.
 public struct RunSummary: Sendable {
     /// How a run ended.
@@ -47,7 +48,7 @@ public struct RunSummary: Sendable {
     func write(to url: URL) throws {
         var payload: [String: Any] = [
             "status": status.rawValue, "name": name, "protocol": protocolName, "parameters": parameters,
-            "seconds_this_session": seconds, "tasks": tasks,
+            "seconds_this_session": seconds, "tasks": tasks, "version": BuildInfo.version, "commit": BuildInfo.commit,
         ]
         if let d = divergence {
             payload["diverged_at"] = ["task": d.task, "step": d.step, "global_step": d.globalStep, "quantity": d.quantity]

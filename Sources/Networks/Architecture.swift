@@ -9,7 +9,9 @@ import Tensors
 /// `conv3×3(c)` is `nn.Conv2d(·, c, 3, padding=1)`.
 ///
 /// - `mlp` (widths = hidden widths, default [256, 256]):
-///   `[Flatten if the example has rank > 1,] Linear(·, w₀), norm(w₀), act, …, Linear(·, outputs)`.
+///   `Flatten, Linear(·, w₀), norm(w₀), act, …, Linear(·, outputs)`. The Flatten comes first
+///   whatever the example's rank (on vectors it changes nothing), so an mlp's parameter names
+///   are the same on images and on vectors: the first Linear is always `layers.1`.
 ///   The norm sits between Linear and activation (pre-activation norm, as [Lyle et al. 2024]):
 ///   `nn.LayerNorm(w)` or `nn.BatchNorm1d(w)`.
 /// - `cnn` (widths = [conv₀, conv₁, hidden], default [32, 64, 128], workload W3 generalised):
@@ -134,7 +136,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         var b = ArchitectureBuilder(architecture: self, shape: dims)
         switch family {
         case .mlp:
-            if dims.count > 1 { b.flatten() }
+            b.flatten()
             for w in widths { b.linear(w, rng: &rng); b.normalizeAndActivate() }
         case .cnn, .cnnDeep:
             let groups = family == .cnn ? [[widths[0]], [widths[1]]] : [[widths[0], widths[1]], [widths[2], widths[3]]]

@@ -96,7 +96,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
         output.resize(to: Shape(g.batch, outputChannels, g.oh, g.ow))
         columns.resize(to: Shape(patchSize, g.chunk * positions))
         chunkOutput.resize(to: Shape(outputChannels, g.chunk * positions))
-        let inStride = inputChannels * g.h * g.w, outStride = outputChannels * positions
         for first in Swift.stride(from: 0, to: g.batch, by: g.chunk) {
             let count = Swift.min(g.chunk, g.batch - first), width = count * positions
             let chunk = ChunkExamples(conv: self, g: g, first: first, width: width, input: input.data,
@@ -112,7 +111,6 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let input = lastInput else { preconditionFailure("Conv2d.backward before forward") }
         let g = geometry(input), positions = g.positions
-        let inStride = inputChannels * g.h * g.w, outStride = outputChannels * positions
         inputGradient.resize(to: input.shape)
         columns.resize(to: Shape(patchSize, g.chunk * positions))
         chunkOutput.resize(to: Shape(outputChannels, g.chunk * positions))

@@ -27,10 +27,12 @@ extension Network {
 
     /// Copies matching entries into the parameters and buffers. With `strict`, a missing or
     /// unexpected key is an error; a shape mismatch is always an error. Nothing is modified
-    /// unless every check passes.
+    /// unless every check passes. A state dict named as before the mlp always began with its
+    /// Flatten (see `legacyRenaming(of:)`) loads too.
     public func load(_ entries: [StateEntry], strict: Bool = true) throws {
+        let rename = legacyRenaming(of: entries.map(\.name)) ?? { $0 }
         var byName: [String: StateEntry] = [:]
-        for e in entries {
+        for e in entries.map({ StateEntry(name: rename($0.name), tensor: $0.tensor, storedType: $0.storedType) }) {
             guard byName.updateValue(e, forKey: e.name) == nil else {
                 throw StateDictError(description: "duplicate key '\(e.name)'")
             }
@@ -53,5 +55,34 @@ extension Network {
             throw StateDictError(description: "unexpected key '\(extra)'")
         }
         for (pointer, t) in plan { pointer.update(from: t.data, count: t.count) }
+    }
+}
+
+extension Network {
+    /// The renaming that makes a state dict written under older names fit this network, or nil
+    /// when `names` need none (or no renaming makes them fit).
+    ///
+    /// Until an mlp always began with its parameterless Flatten, an mlp on vectors had no
+    /// Flatten and its layers were numbered from `layers.0` (images: `layers.1`). When this
+    /// network's names are exactly `names` with every `<prefix>.<i>` index raised by one, the
+    /// renaming raises them (in a name such as `utility.layers.0` too, the form hooks key their
+    /// checkpoint state by). Exact equality of the two name sets keeps this unambiguous: a dict
+    /// that fits as it is, or fits neither way, is not renamed.
+    public func legacyRenaming(of names: [String]) -> ((String) -> String)? {
+        let own = Set(parameters.map(\.name) + buffers.map(\.name)), given = Set(names)
+        guard !prefix.isEmpty, given != own else { return nil }
+        let prefix = self.prefix
+        let rename = { (name: String) in Self.raisingLayerIndex(in: name, prefix: prefix) }
+        return Set(names.map(rename)) == own ? rename : nil
+    }
+
+    /// `name` with the index after its first `<prefix>.` component raised by one.
+    private static func raisingLayerIndex(in name: String, prefix: String) -> String {
+        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let i = parts.indices.dropLast().first(where: { parts[$0] == prefix }), let index = Int(parts[i + 1]) else {
+            return name
+        }
+        parts[i + 1] = String(index + 1)
+        return parts.joined(separator: ".")
     }
 }

@@ -69,7 +69,7 @@ struct Diagnose: ParsableCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Console.error("error: \(error)")
+            Console.error("error: \(DataDirectoryFlag.explain(error))")
             throw ExitCode.failure
         }
     }

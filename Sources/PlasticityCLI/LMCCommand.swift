@@ -84,7 +84,8 @@ struct LMCCommand: ParsableCommand {
         } catch let e as ValidationError {
             throw e
         } catch {
-            Console.error("error: \(error)")
+            // --data-dir applies with --data; a config's directory is its data.dir.
+            Console.error("error: \(data != nil ? DataDirectoryFlag.explain(error) : error)")
             throw ExitCode.failure
         }
     }

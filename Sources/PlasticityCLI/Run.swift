@@ -78,7 +78,7 @@ final class ProgressLine {
     func show(_ p: RunProgress) {
         let acc = p.lastTaskAccuracy.map { String(format: " last-task acc %.3f", $0) } ?? ""
         let text = String(format: "task %d/%d step %d/%d loss %.4f%@ | %.0f steps/s ETA %@",
-                          p.task + 1, p.tasks, p.step, p.stepsInTask, p.loss, acc, p.stepsPerSecond, Self.duration(p.etaSeconds))
+                          p.task, p.tasks, p.step, p.stepsInTask, p.loss, acc, p.stepsPerSecond, Self.duration(p.etaSeconds))
         if isTerminal {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
         } else if Date().timeIntervalSince(lastPrinted) >= 5 || p.step == p.stepsInTask {

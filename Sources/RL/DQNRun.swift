@@ -78,7 +78,8 @@ public struct RLRunSettings: Sendable, Equatable {
 /// `event = "task_end"` when a game segment ends (at each switch and at the end: `task`,
 /// `global_step` = updates, `frame`, `game`, `episodes` and `return_mean_100` of that
 /// segment, and the diagnostics when they are on), `"switch"` at each game switch and
-/// `"end"` at the end.
+/// `"end"` at the end. Segments (`segment`, and `task` of a task_end record) are numbered
+/// from 1, as tasks are everywhere a user reads them.
 ///
 /// The run's whole state lives in the object, so `run` can stop at a metrics record
 /// (`stop`), be checkpointed (`checkpoint(metadata:)`) and continue in a new process
@@ -171,7 +172,7 @@ public final class DQNRun {
 
     /// The `task_end` record of the segment being played.
     private func taskEnd(_ envs: any EnvironmentBatch, measure: Bool) throws -> MetricsRecord {
-        var r = MetricsRecord([("event", .string("task_end")), ("task", .int(segment)), ("step", .int(agent.updates)),
+        var r = MetricsRecord([("event", .string("task_end")), ("task", .int(segment + 1)), ("step", .int(agent.updates)),
                                ("global_step", .int(agent.updates)), ("frame", .int(frame)), ("game", .string(envs.game.rawValue)),
                                ("episodes", .int(episodeReturns.count - segmentFirstEpisode))])
         r.set("return_mean_100", meanReturn(since: segmentFirstEpisode))
@@ -208,7 +209,7 @@ public final class DQNRun {
                 if segment > 0 {
                     if settings.resetReplayOnSwitch { agent.replay.removeAll() }
                     try record(MetricsRecord([("event", .string("switch")), ("frame", .int(frame)),
-                                              ("game", .string(envs.game.rawValue)), ("segment", .int(segment))]))
+                                              ("game", .string(envs.game.rawValue)), ("segment", .int(segment + 1))]))
                 }
             }
             let envs = environments!
@@ -247,7 +248,7 @@ public final class DQNRun {
             while nextLog <= frame { nextLog += settings.logEvery }
             let elapsed = elapsedSeconds
             var r = MetricsRecord([("event", .string("log")), ("frame", .int(frame)), ("game", .string(envs.game.rawValue)),
-                                   ("segment", .int(segment)), ("updates", .int(agent.updates)),
+                                   ("segment", .int(segment + 1)), ("updates", .int(agent.updates)),
                                    ("episodes", .int(episodeReturns.count))])
             r.set("return_mean", windowEpisodes > 0 ? windowReturns / Double(windowEpisodes) : nil)
             r.set("length_mean", windowEpisodes > 0 ? windowLengths / Double(windowEpisodes) : nil)

@@ -5,7 +5,8 @@ import GRDB
 /// A SQLite index of run directories (schema: docs/results-database.md), kept with GRDB.
 ///
 /// Tables: `runs` (one row per run directory), `run_interventions` (run × intervention, in
-/// order), `task_metrics` (run × task × metric → value, from `task_end` records); view
+/// order), `task_metrics` (run × task × metric → value, from `task_end` records, tasks
+/// numbered from 1 as in results.csv and the console); view
 /// `final_metrics` (each run's metrics at its last finished task). Re-indexing a directory
 /// updates only the runs whose files changed.
 ///
@@ -78,6 +79,18 @@ public final class ResultsDatabase {
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN diverged_at_step INTEGER")
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN last_finite_loss REAL")
         }
+        m.registerMigration("v3: tasks numbered from 1") { db in
+            // Through negative numbers: task = task + 1 in one pass would collide with the
+            // next task's primary key halfway.
+            try db.execute(sql: """
+                UPDATE task_metrics SET task = -(task + 1);
+                UPDATE task_metrics SET task = -task;
+                DROP VIEW final_metrics;
+                CREATE VIEW final_metrics AS
+                  SELECT r.id AS run_id, m.metric AS metric, m.value AS value
+                  FROM runs r JOIN task_metrics m ON m.run_id = r.id AND m.task = r.tasks_finished;
+                """)
+        }
         return m
     }
 
@@ -143,9 +156,9 @@ public final class ResultsDatabase {
         for (position, name) in run.interventions.enumerated() {
             try db.execute(sql: "INSERT INTO run_interventions VALUES (?, ?, ?)", arguments: [id, position, name])
         }
-        for (task, metrics) in run.taskMetrics.enumerated() {
+        for (index, metrics) in run.taskMetrics.enumerated() {
             for (metric, value) in metrics.sorted(by: { $0.key < $1.key }) where value.isFinite {
-                try db.execute(sql: "INSERT INTO task_metrics VALUES (?, ?, ?, ?)", arguments: [id, task, metric, value])
+                try db.execute(sql: "INSERT INTO task_metrics VALUES (?, ?, ?, ?)", arguments: [id, index + 1, metric, value])
             }
         }
     }

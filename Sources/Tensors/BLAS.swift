@@ -34,7 +34,7 @@ public enum BLAS {
     /// One `cblas_sgemm`. For β = 0, OpenBLAS first zeroes C in a pass of its own
     /// (`sgemm_beta`, 5–11 % of W3) and then accumulates into it; zeroing C here with
     /// memset and passing β = 1 does the same arithmetic, so gives the same bits, faster.
-    @inlinable @usableFromInline
+    @inlinable
     static func sgemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                       _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                       _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {

@@ -166,7 +166,7 @@ public final class Trainer {
         loadBatch(step: position.step)
         lastLoss = computeGradients()
         guard lastLoss.isFinite else {
-            throw DivergenceError(quantity: "loss", value: lastLoss, task: position.task, step: position.step + 1,
+            throw DivergenceError(quantity: "loss", value: lastLoss, task: position.task + 1, step: position.step + 1,
                                   globalStep: position.globalStep + 1, lastFiniteLoss: lastFiniteLoss)
         }
         lastFiniteLoss = lastLoss
@@ -185,12 +185,12 @@ public final class Trainer {
     public func checkParametersFinite() throws {
         let values = network.storage.valueBuffer
         guard let bad = values.first(where: { !$0.isFinite }) else { return }
-        throw DivergenceError(quantity: "a parameter", value: bad, task: position.task, step: position.step,
+        throw DivergenceError(quantity: "a parameter", value: bad, task: position.task + 1, step: position.step,
                               globalStep: position.globalStep, lastFiniteLoss: lastFiniteLoss)
     }
 
     private func header(_ event: String) -> MetricsRecord {
-        MetricsRecord([("event", .string(event)), ("task", .int(position.task)), ("step", .int(position.step)),
+        MetricsRecord([("event", .string(event)), ("task", .int(position.task + 1)), ("step", .int(position.step)),
                        ("global_step", .int(position.globalStep))])
     }
 

@@ -62,7 +62,8 @@ public struct DivergenceError: Error, CustomStringConvertible {
     public let quantity: String
     /// The non-finite value.
     public let value: Float
-    /// Task, step within it (1-based: the step being taken) and global step.
+    /// Task number (from 1, as in results.csv), step within it (1-based: the step being
+    /// taken) and global step.
     public let task: Int
     public let step: Int
     public let globalStep: Int

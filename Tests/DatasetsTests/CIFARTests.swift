@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func missingDirectoryAndFile() throws {
-        #expect(throws: DataError("/nonexistent-cifar", "data directory does not exist (download the binary version of CIFAR and pass its cifar-10-batches-bin folder)")) {
+        #expect(throws: DataError("/nonexistent-cifar", "data directory does not exist (download the binary version of CIFAR; the folder is cifar-10-batches-bin)", isMissingDirectory: true)) {
             try CIFAR.loadCIFAR10(directory: "/nonexistent-cifar", split: .train)
         }
         let (_, folder) = try cifar10()

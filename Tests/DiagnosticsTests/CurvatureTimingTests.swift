@@ -32,16 +32,16 @@ import Tensors
         }
         try time("HessianVectorProduct setup (forward + backward)") { hvp = try HessianVectorProduct(network: net, probe: probe); return "" }
         let v = CurvatureMath.randomDirection(hvp.dimension, seed: 2)
-        try time("one Hessian-vector product") { _ = hvp(v); return "P = \(hvp.dimension)" }
+        time("one Hessian-vector product") { _ = hvp(v); return "P = \(hvp.dimension)" }
         try time("lanczos top-3 (tol 1e-3)") {
             let r = try lanczosEigenpairs(hvp.symmetricOperator)
             return "iterations \(r.iterations), converged \(r.converged), λ \(r.pairs.map(\.value))"
         }
-        try time("power iteration (tol 1e-3)") {
+        time("power iteration (tol 1e-3)") {
             let r = powerIteration(hvp.symmetricOperator)
             return "iterations \(r.iterations), converged \(r.converged), λ \(r.eigenvalue)"
         }
-        try time("hutchinson trace (rel 1e-2, 10..100)") {
+        time("hutchinson trace (rel 1e-2, 10..100)") {
             let r = hutchinsonTrace(hvp.symmetricOperator, blocks: hvp.blocks.map(\.range))
             return "samples \(r.trace.samples), trace \(r.trace.value) ± \(r.trace.standardError)"
         }

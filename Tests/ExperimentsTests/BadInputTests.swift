@@ -1,4 +1,6 @@
 import Foundation
+import Networks
+import Tensors
 import Testing
 @testable import Experiments
 
@@ -45,7 +47,44 @@ import Testing
         let missing = try CLI.run(["run", "/nonexistent/config.toml", "--out", CLI.temporaryDirectory("m").path])
         expectOneLineError((missing.status, missing.stderr, ""), contains: "/nonexistent/config.toml: no such file")
         let r = try runConfig("[data]\ndir = \"/nonexistent/fmnist\"\n")
-        expectOneLineError(r, contains: "/nonexistent/fmnist: data directory does not exist")
+        expectOneLineError(r, contains: "/nonexistent/fmnist: data directory does not exist (Fashion-MNIST: install Debian's dataset-fashion-mnist); set data.dir in the config to the folder holding the files")
+        #expect(!r.stderr.contains("--data-dir"), "run has no --data-dir flag")
+    }
+
+    /// Each command says how it is given a data directory: `run` and `study` by the config's
+    /// `data.dir`, `diagnose` and `lmc --data` by `--data-dir`.
+    @Test func missingDataDirectorySaysHowThisCommandSetsIt() throws {
+        let root = CLI.temporaryDirectory("missing-data")
+        let model = root.appendingPathComponent("m.safetensors")
+        var rng = RandomGenerator(seed: 0)
+        try Architecture(family: .mlp, widths: [4]).build(inputShape: Shape(784), outputs: 10, rng: &rng).saveSafetensors(to: model)
+        let flag = "/nonexistent/fmnist: data directory does not exist (Fashion-MNIST: install Debian's dataset-fashion-mnist); pass --data-dir DIR, the folder holding the files"
+        let diagnose = try CLI.run(["diagnose", model.path, "--arch", "mlp[4]", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fmnist"])
+        expectOneLineError((diagnose.status, diagnose.stderr, ""), contains: flag)
+        let lmc = try CLI.run(["lmc", model.path, model.path, "--arch", "mlp[4]", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fmnist",
+                               "--out", root.appendingPathComponent("lmc").path])
+        expectOneLineError((lmc.status, lmc.stderr, ""), contains: flag)
+        // lmc with the data from a config: the config's key.
+        let cfg = root.appendingPathComponent("c.toml")
+        try CLI.write("[model]\nwidths = [4]\n[data]\ndir = \"/nonexistent/fmnist\"\n", to: cfg)
+        let fromConfig = try CLI.run(["lmc", model.path, model.path, "--config", cfg.path, "--out", root.appendingPathComponent("lmc2").path])
+        expectOneLineError((fromConfig.status, fromConfig.stderr, ""), contains: "; set data.dir in the config to the folder holding the files")
+        // A study's runs are `run`s: their logs say data.dir too.
+        let study = root.appendingPathComponent("s.toml")
+        try CLI.write("""
+            name = "s"
+            title = "t"
+            claim = "c"
+            source = "p"
+            [base.data]
+            dir = "/nonexistent/fmnist"
+            [scales.quick.stream]
+            tasks = 1
+            """, to: study)
+        let s = try CLI.run(["study", study.path, "--out", root.appendingPathComponent("study").path, "--jobs", "1"])
+        #expect(s.status != 0)
+        let log = try String(contentsOf: root.appendingPathComponent("study/configs/runs_default_default_seed-0.log"), encoding: .utf8)
+        #expect(log.contains("set data.dir in the config") && !log.contains("--data-dir"), "\(log)")
     }
 
     @Test func truncatedIDX() throws {

@@ -15,7 +15,7 @@ import Testing
         let dir = CLI.temporaryDirectory("diagnose")
         var rng = RandomGenerator(seed: 3)
         let net = try Architecture(parsing: "mlp[16]").build(inputShape: Shape(4), outputs: 3, rng: &rng)
-        for u in [2, 5, 11] { net.parameter(named: "layers.0.bias")!.value[u] = -100 }
+        for u in [2, 5, 11] { net.parameter(named: "layers.1.bias")!.value[u] = -100 }
         let extra = StateEntry(name: "optimizer.m", tensor: Tensor(shape: Shape(2), values: [1, 2]))
         let model = dir.appendingPathComponent("model.safetensors")
         try SafetensorsFile(stateDict: net.stateDict() + [extra], metadata: ["format": Checkpoint.format]).write(to: model)

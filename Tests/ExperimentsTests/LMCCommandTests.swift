@@ -20,7 +20,7 @@ import Tensors
         let r = try CLI.run(["lmc", a.path, b.path, "--arch", "mlp", "--widths", "16,16", "--data", "gaussian-clusters",
                              "--data-count", "200", "--points", "5", "--robustness", "--samples", "2", "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
-        for row in ["all ", "layers.0 (others at A)", "layers.2 (others at B)", "first 2 (others at A)", "last 1 (others at A)"] {
+        for row in ["all ", "layers.1 (others at A)", "layers.3 (others at B)", "first 2 (others at A)", "last 1 (others at A)"] {
             #expect(r.stdout.contains(row), "missing row \(row)")
         }
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("lmc.json"))) as! [String: Any]
@@ -41,7 +41,7 @@ import Tensors
         let r = try CLI.run(["lmc", a.path, b.path, "--arch", "mlp", "--widths", "16,16", "--data", "gaussian-clusters",
                              "--data-count", "50", "--out", dir.appendingPathComponent("out").path])
         #expect(r.status == 1)
-        #expect(r.stderr == "error: \(b.path): key 'layers.2.weight' has shape [8, 16], the network expects [16, 16]\n")
+        #expect(r.stderr == "error: \(b.path): key 'layers.3.weight' has shape [8, 16], the network expects [16, 16]\n")
     }
 
     @Test func badArchitectureFlagIsAConfigError() throws {

@@ -8,7 +8,7 @@ import Tensors
         var rng = RandomGenerator(seed: 1)
         let net = try Architecture(family: .mlp, widths: [8, 6], norm: .layernorm).build(inputShape: Shape(5), outputs: 3, rng: &rng)
         let hidden = net.hiddenLayers
-        #expect(hidden.map(\.name) == ["layers.0", "layers.3"])
+        #expect(hidden.map(\.name) == ["layers.1", "layers.4"])
         #expect(hidden[0].normalization is LayerNorm && hidden[0].unitCount == 8 && hidden[1].outgoing?.unitCount == 3)
     }
 

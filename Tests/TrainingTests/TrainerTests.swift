@@ -118,9 +118,9 @@ import Tensors
         let t = try trainer(lr: .infinity)
         let error = #expect(throws: DivergenceError.self) { try t.run(record: { _ in }) }
         #expect(error?.quantity == "loss" && error?.value.isNaN == true)
-        #expect(error?.task == 0 && error?.step == 2 && error?.globalStep == 2)
+        #expect(error?.task == 1 && error?.step == 2 && error?.globalStep == 2)
         #expect(error?.lastFiniteLoss == firstLoss)
-        #expect(error?.description.hasPrefix("diverged: loss became NaN at task 0 step 2 (global step 2), last finite loss ") == true)
+        #expect(error?.description.hasPrefix("diverged: loss became NaN at task 1 step 2 (global step 2), last finite loss ") == true)
     }
 
     @Test func nonFiniteParameterIsDivergence() throws {

@@ -49,8 +49,7 @@ def build(family, widths, act, norm, shape, outputs):
         shape[:] = [int(torch.tensor(shape).prod())]
 
     if family == "mlp":
-        if len(shape) > 1:
-            flatten()
+        flatten()  # always first, so the names do not depend on the input's rank
         for w in widths:
             linear(w)
             hidden()

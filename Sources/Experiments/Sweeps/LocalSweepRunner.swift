@@ -53,7 +53,7 @@ public struct LocalSweepRunner {
         let base = directory.logBase(index), fm = FileManager.default
         try? fm.removeItem(at: base.appendingPathExtension("exit"))
         let log = base.appendingPathExtension("log")
-        if !fm.fileExists(atPath: log.path) { fm.createFile(atPath: log.path, contents: nil) }
+        if !fm.fileExists(atPath: log.path) { _ = fm.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         try handle.seekToEnd()
         let p = Process()

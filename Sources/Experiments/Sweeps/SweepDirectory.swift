@@ -78,7 +78,6 @@ public struct SweepDirectory: Sendable {
 
     /// Every run's state, from its summary and its attempt markers.
     public func states() throws -> [RunState] {
-        let fm = FileManager.default
         return try runs().map { index, dir in
             let base = logBase(index)
             switch RunSummary.status(at: dir.summaryURL) {

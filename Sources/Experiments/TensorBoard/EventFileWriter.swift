@@ -87,12 +87,17 @@ public final class EventFileWriter {
     public static func scalars(of record: MetricsRecord) -> [(tag: String, value: Float)] {
         let event: String
         if case .string(let e)? = record["event"] { event = e } else { event = "step" }
-        let prefix = event == "step" ? "" : event + "/"
         return record.fields.compactMap { field in
-            guard !["event", "task", "step", "global_step"].contains(field.name), let v = field.value.number else { return nil }
-            return (prefix + field.name, Float(v))
+            guard !headerFields.contains(field.name), let v = field.value.number else { return nil }
+            return (tag(event: event, name: field.name), Float(v))
         }
     }
+
+    /// The fields of a record that are not scalars of their own.
+    public static let headerFields: Set<String> = ["event", "task", "step", "global_step"]
+
+    /// The tag of the metric `name` of an `event` record: `name` for `step`, else `event/name`.
+    public static func tag(event: String, name: String) -> String { event == "step" ? name : event + "/" + name }
 
     /// Frames `data` as one TFRecord and appends it.
     private func append(_ data: [UInt8]) throws {

@@ -98,8 +98,7 @@ class Builder:
 def build(family, widths, act, norm, blocks, shape, outputs):
     b = Builder(act, norm, shape)
     if family == "mlp":
-        if len(shape) > 1:
-            b.flatten()
+        b.flatten()
         for w in widths:
             b.linear(w)
             b.hidden()
