@@ -96,6 +96,9 @@ public enum MetricCatalog {
     /// `param_norm.<parameter>` (a name ending in a weight or bias), `x.layers.3.body.0` → `x.<layer>`.
     static func collapsed(_ name: String) -> String {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 4 && parts[0] == "hessian_density" && Int(parts[2]) != nil && Int(parts[3]) != nil {
+            return "hessian_density.\(parts[1]).<v>.<j>"
+        }
         guard let i = parts.indices.dropLast().first(where: { parts[$0] == "layers" && Int(parts[$0 + 1]) != nil }) else {
             return name
         }

@@ -27,5 +27,6 @@ import Testing
         #expect(MetricCatalog.collapsed("param_norm.layers.3.weight") == "param_norm.<parameter>")
         #expect(MetricCatalog.collapsed("hessian.layers.12.body.0") == "hessian.<layer>")
         #expect(MetricCatalog.collapsed("dormant.tau0.1") == "dormant.tau0.1")
+        #expect(MetricCatalog.collapsed("hessian_density.weight.3.29") == "hessian_density.weight.<v>.<j>")
     }
 }
