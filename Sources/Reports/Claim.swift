@@ -78,11 +78,9 @@ public struct ClaimResult: Sendable {
             return (rival.name, diffs, StudentTInterval(diffs), delta)
         }
         guard !tests.isEmpty else { return nil }
-        let pHeld = tests.map { $0.t.pAbove(-$0.delta) }.max()!
-        let pNotHeldEach = tests.map { $0.t.pBelow(-$0.delta) }
-        let pNotHeld = Swift.min(1, Double(tests.count) * pNotHeldEach.min()!)
-        let deciding = pNotHeld < 0.025 ? pNotHeldEach.firstIndex(of: pNotHeldEach.min()!)!
-            : tests.indices.max { tests[$0].t.pAbove(-tests[$0].delta) < tests[$1].t.pAbove(-tests[$1].delta) }!
+        let pHeldEach = tests.map { $0.t.pAbove(-$0.delta) }, pNotHeldEach = tests.map { $0.t.pBelow(-$0.delta) }
+        let pHeld = pHeldEach.max()!, pNotHeld = Swift.min(1, Double(tests.count) * pNotHeldEach.min()!)
+        let deciding = pNotHeld < 0.025 ? pNotHeldEach.firstIndex(of: pNotHeldEach.min()!)! : pHeldEach.firstIndex(of: pHeld)!
         let d = tests[deciding]
         let note = margin.isRelative ? "\(format(margin.value * 100)) % of \(d.name)'s mean" : "declared"
         return ClaimResult(claim: claim, citation: citation, effect: effect + " (vs \(d.name))", interval: d.t,

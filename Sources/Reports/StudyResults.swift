@@ -74,20 +74,23 @@ public struct StudyResults: Sendable {
         return any["train_accuracy"] != nil ? ("train_accuracy", true) : ("train_loss", false)
     }
 
-    /// Per seed, `metric` at the end of task `task` (negative counts from the end).
+    /// Per seed, `metric` at the end of task `task` (negative counts from the end), in seed order.
     public func values(group: String, variant: String, metric: String, task: Int) -> [Double] {
-        runs(group: group, variant: variant).compactMap { r in
-            let i = task >= 0 ? task : r.tasks.count + task
-            return i >= 0 && i < r.tasks.count ? r.tasks[i][metric] : nil
-        }
+        let bySeed = valuesBySeed(group: group, variant: variant, metric: metric, task: task)
+        return bySeed.keys.sorted().map { bySeed[$0]! }
+    }
+
+    /// The `task_end` record of task `task` of `run` (negative counts from the end), nil past its tasks.
+    func record(_ run: Run, task: Int) -> [String: Double]? {
+        let i = task >= 0 ? task : run.tasks.count + task
+        return i >= 0 && i < run.tasks.count ? run.tasks[i] : nil
     }
 
     /// `metric` at the end of task `task` (negative counts from the end), by seed.
     public func valuesBySeed(group: String, variant: String, metric: String, task: Int) -> [Int: Double] {
         var out: [Int: Double] = [:]
         for r in runs(group: group, variant: variant) {
-            let i = task >= 0 ? task : r.tasks.count + task
-            if i >= 0 && i < r.tasks.count, let v = r.tasks[i][metric] { out[r.seed] = v }
+            if let v = record(r, task: task)?[metric] { out[r.seed] = v }
         }
         return out
     }
@@ -96,9 +99,8 @@ public struct StudyResults: Sendable {
     public func layerMeanBySeed(group: String, variant: String, prefix: String, task: Int) -> [Int: Double] {
         var out: [Int: Double] = [:]
         for r in runs(group: group, variant: variant) {
-            let i = task >= 0 ? task : r.tasks.count + task
-            guard i >= 0 && i < r.tasks.count else { continue }
-            let layers = r.tasks[i].filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
+            guard let metrics = record(r, task: task) else { continue }
+            let layers = metrics.filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
             if !layers.isEmpty { out[r.seed] = layers.reduce(0, +) / Double(layers.count) }
         }
         return out
