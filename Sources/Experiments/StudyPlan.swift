@@ -5,11 +5,13 @@ import TOMLKit
 ///
 /// A study file is TOML: metadata (`name`, `title`, `claim`, `source`, `seeds`, and `kind`:
 /// "supervised", the default, or "rl" for DQN runs whose configs are `RLRunConfig`s), a
-/// `[base]` config shared by every run, per-scale overrides `[scales.quick]` and
-/// `[scales.full]`, and two axes of partial configs, `[[groups]]` (e.g. protocols) and
-/// `[[variants]]` (e.g. interventions), each with a `label`, a `config` table and optional
+/// `[base]` config shared by every run, per-scale overrides `[scales.<name>]` (`quick`,
+/// `standard`, `full`, …), and two axes of partial configs, `[[groups]]` (e.g. protocols) and
+/// `[[variants]]` (e.g. interventions), each with a `label`, a `config` table, optional
 /// per-scale overrides `[groups.scales.quick]` / `[variants.scales.full]` (for an entry whose
-/// settings depend on the scale, e.g. a variant's task length). A run's config is
+/// settings depend on the scale, e.g. a variant's task length) and an optional
+/// `only_at_scales = ["standard", "full"]` (the entry runs at those scales only, e.g. an
+/// architecture arm too slow for the quick scale). A run's config is
 /// base ← scale ← group ← group's scale ← variant ← variant's scale, merged key by key, then
 /// `seed = k`, and is validated by the same strict parser as `plasticity run`.
 public struct StudyPlan: Sendable {
@@ -86,17 +88,18 @@ public struct StudyPlan: Sendable {
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
         guard let scales = root["scales"]?.table, scales[scale] != nil || scale == "quick" || scale == "full" else {
-            throw ConfigError(file: file, "unknown scale '\(scale)' (quick or full)")
+            let known = Set(["quick", "full"]).union(root["scales"]?.table?.keys ?? []).sorted()
+            throw ConfigError(file: file, "unknown scale '\(scale)' (\(known.joined(separator: ", ")))")
         }
         let scaleTable = merge(scales[scale]?.table ?? TOMLTable(), TOMLTable())
         scaleTable.remove(at: "seeds")
         func axis(_ key: String) throws -> [(label: String, metric: String?, margin: StudyMargin?, config: TOMLTable)] {
             guard let array = root[key]?.array, !array.isEmpty else { return [("default", nil, nil, TOMLTable())] }
-            return try array.map { element in
+            let entries = try array.compactMap { element -> (label: String, metric: String?, margin: StudyMargin?, config: TOMLTable)? in
                 guard let t = element.table, let label = t["label"]?.string else {
                     throw ConfigError(file: file, "every [[\(key)]] entry needs a label")
                 }
-                let keys = ["label", "metric", "margin", "relative_margin", "config", "scales"]
+                let keys = ["label", "metric", "margin", "relative_margin", "config", "scales", "only_at_scales"]
                 if let extra = t.keys.first(where: { !keys.contains($0) }) {
                     throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown key '\(extra)' (\(keys.joined(separator: ", ")))")
                 }
@@ -105,8 +108,19 @@ public struct StudyPlan: Sendable {
                 if let extra = perScale.keys.first(where: { scales[$0] == nil && $0 != "quick" && $0 != "full" }) {
                     throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown scale '\(extra)' in its scales table")
                 }
+                if let only = t["only_at_scales"] {
+                    guard let names = only.array?.compactMap(\.string), names.count == only.array?.count, !names.isEmpty else {
+                        throw ConfigError(file: file, "[[\(key)]] '\(label)': only_at_scales must be a non-empty array of scale names")
+                    }
+                    if let extra = names.first(where: { scales[$0] == nil && $0 != "quick" && $0 != "full" }) {
+                        throw ConfigError(file: file, "[[\(key)]] '\(label)': unknown scale '\(extra)' in only_at_scales")
+                    }
+                    if !names.contains(scale) { return nil }
+                }
                 return (label, t["metric"]?.string, margin, merge(t["config"]?.table ?? TOMLTable(), perScale[scale]?.table ?? TOMLTable()))
             }
+            guard !entries.isEmpty else { throw ConfigError(file: file, "no [[\(key)]] entry runs at scale '\(scale)' (only_at_scales)") }
+            return entries
         }
         let groupAxis = try axis("groups"), variantAxis = try axis("variants")
         groups = groupAxis.map(\.label)

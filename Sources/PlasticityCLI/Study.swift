@@ -21,7 +21,7 @@ struct Study: ParsableCommand {
             """)
 
     @Argument(help: "A study name, a study TOML file, or `list`.") var name: String
-    @Option(help: "quick (minutes on a laptop) or full (the faithful scale).") var scale = "quick"
+    @Option(help: "quick (minutes on a laptop), standard (the reference scale: at most 1 hour on 2 cores, 2 for swiss-cheese; results/ holds its committed runs) or full (the papers' scale, for a cluster).") var scale = "quick"
     @Option(help: "Seeds per configuration (default: the study's).") var seeds: Int?
     @Option(help: "Runs executed in parallel.") var jobs = 2
     @Option(help: "Study directory.") var out: String?

@@ -19,7 +19,13 @@ import Streams
         #expect(redo.experiment!.interventions.map(\.name) == ["redo"] && redo.experiment!.interventions[0].parameters["every"] == .number(200))
         #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features"])
         let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
-        #expect(full.runs.count == 4 * 6 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
+        #expect(full.runs.count == 8 * 6 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
+        let standard = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "standard")
+        let cnn = standard.runs.first { $0.group == "input permutation, CNN" && $0.variant == "layernorm" }!.experiment!
+        #expect(standard.runs.count == 8 * 6 * 5 && standard.groups.filter { $0.hasSuffix(", CNN") }.count == 4)
+        #expect(cnn.model.family == .cnn && cnn.model.widths == [8, 16, 64] && cnn.model.norm == .layernorm)
+        #expect(cnn.stream.tasks == 10 && cnn.stream.stepsPerTask == 1000 && cnn.stream.subset == 10000)
+        #expect(full.runs.first { $0.group == "random labels, CNN" }!.experiment!.model.widths == [32, 64, 128])
     }
 
     @Test func layerwiseLMCPresetPairsSeedsAcrossDataDraws() throws {
@@ -64,6 +70,43 @@ import Streams
         }
     }
 
+    /// `only_at_scales` keeps an entry out of the other scales; its errors name the entry.
+    @Test func entriesLimitedToSomeScales() throws {
+        let text = """
+            name = "s"
+            title = "t"
+            claim = "c"
+            source = "p"
+            seeds = 2
+            [scales.quick.stream]
+            tasks = 1
+            [scales.standard.stream]
+            tasks = 2
+            [[groups]]
+            label = "mlp"
+            [[groups]]
+            label = "cnn"
+            only_at_scales = ["standard", "full"]
+            [groups.config.model]
+            arch = "cnn"
+            """
+        let quick = try StudyPlan(text: text, file: "s.toml", scale: "quick")
+        let standard = try StudyPlan(text: text, file: "s.toml", scale: "standard")
+        #expect(quick.groups == ["mlp"] && quick.runs.count == 2)
+        #expect(standard.groups == ["mlp", "cnn"] && standard.runs.count == 4)
+        #expect(standard.runs.last?.experiment?.model.family == .cnn && standard.runs.last?.experiment?.stream.tasks == 2)
+        #expect(throws: ConfigError(file: "s.toml", "[[groups]] 'cnn': unknown scale 'huge' in only_at_scales")) {
+            try StudyPlan(text: text.replacingOccurrences(of: "\"full\"]", with: "\"huge\"]"), file: "s.toml", scale: "quick")
+        }
+        #expect(throws: ConfigError(file: "s.toml", "[[groups]] 'cnn': only_at_scales must be a non-empty array of scale names")) {
+            try StudyPlan(text: text.replacingOccurrences(of: "[\"standard\", \"full\"]", with: "[]"), file: "s.toml", scale: "quick")
+        }
+        let none = text.replacingOccurrences(of: "label = \"mlp\"", with: "label = \"mlp\"\nonly_at_scales = [\"full\"]")
+        #expect(throws: ConfigError(file: "s.toml", "no [[groups]] entry runs at scale 'quick' (only_at_scales)")) {
+            try StudyPlan(text: none, file: "s.toml", scale: "quick")
+        }
+    }
+
     @Test func errorsNameTheStudyAndTheVariant() throws {
         let original = try #require(try StudyPresets.file(named: "swiss-cheese")).text
         let text = original.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
@@ -74,7 +117,7 @@ import Streams
         do { _ = try StudyPlan(text: bad, file: "s.toml", scale: "quick") } catch {
             #expect("\(error)".hasPrefix("s.toml: group 'random labels', variant 'L2': optimizer.weight_decay: expected a number"))
         }
-        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (quick or full)")) {
+        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (full, quick, standard)")) {
             try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "s.toml", scale: "huge")
         }
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import Experiments
 
 /// The built-in studies resolve to exactly the runs recorded in `Fixtures/study-plans.txt`:
-/// for every study and scale one line with a hash of the plan's metadata, then one line per
+/// for every study and scale (quick, standard, full) one line with a hash of the plan's metadata, then one line per
 /// planned run with a hash of its resolved `config.toml`. The fixture was written from the
 /// studies as they were before they moved from Swift literals to `studies/*.toml` with
 /// includes, so the move changed no run. A deliberate change of a study's content rewrites
@@ -22,16 +22,18 @@ import Testing
         for (a, e) in zip(actual, expected) where a != e {
             Issue.record("resolved \(a) differs from the fixture's \(e)")
         }
-        // Every study at both scales, and the whole Swiss-cheese grid.
-        #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 2 * StudyPresets.all.count)
+        // Every study at its three scales, and the whole Swiss-cheese grid (the CNN arm from
+        // the standard scale on).
+        #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 3 * StudyPresets.all.count)
         #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 6 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 8 * 6 * 5)
     }
 
     /// The fixture's lines for the current built-in studies.
     static func lines() throws -> [String] {
         var out: [String] = []
         for (name, text) in StudyPresets.all {
-            for scale in ["quick", "full"] {
+            for scale in ["quick", "standard", "full"] {
                 let plan = try StudyPlan(text: text, file: name, scale: scale)
                 let metrics = plan.groupMetrics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 let meta = [plan.name, plan.kind, plan.title, plan.claim, plan.source, "\(plan.seeds)"]
