@@ -87,7 +87,8 @@ public struct StudyPlan: Sendable {
         let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
-        guard let scales = root["scales"]?.table, scales[scale] != nil || scale == "quick" || scale == "full" else {
+        let scales = root["scales"]?.table ?? TOMLTable()
+        guard scales[scale] != nil || scale == "quick" || scale == "full" else {
             let known = Set(["quick", "full"]).union(root["scales"]?.table?.keys ?? []).sorted()
             throw ConfigError(file: file, "unknown scale '\(scale)' (\(known.joined(separator: ", ")))")
         }

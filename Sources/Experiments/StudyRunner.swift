@@ -5,7 +5,10 @@ import Foundation
 /// or diverged is done and skipped (a diverged run would diverge again); one with a
 /// `config.toml` and no such summary (killed or interrupted) is resumed from its newest
 /// checkpoint; the rest start fresh. So an interrupted study continues where it stopped, and
-/// one diverging run does not stop the others.
+/// one diverging run does not stop the others. A run directory that already holds a
+/// `config.toml` (an earlier sitting's, or one committed under `results/` from another
+/// machine) must hold exactly the planned config: otherwise the study stops before running
+/// anything, naming the run, rather than mixing runs of two designs.
 public struct StudyRunner {
     /// What happened to one run.
     public struct Outcome: Sendable {
@@ -40,6 +43,7 @@ public struct StudyRunner {
         var outcomes: [Outcome] = []
         for run in plan.runs {
             let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+            try Self.checkConfig(of: run, in: dir)
             let status = RunSummary.status(at: dir.summaryURL)
             if status == .finished || status == .diverged {
                 outcomes.append(Outcome(run: run, directory: dir, seconds: 0, failure: nil, status: status))
@@ -78,6 +82,39 @@ public struct StudyRunner {
             }
         }
         return outcomes
+    }
+
+    /// For a batch system: checks every existing run's config, writes `config.toml` into the
+    /// directory of every run not yet finished or diverged, and returns those runs with their
+    /// index in the plan and the `plasticity` subcommand that resumes them (`run --resume` or
+    /// `rl resume`; both start a run that has only its config from the beginning).
+    public func prepareUnfinished() throws -> [(index: Int, directory: RunDirectory, resume: String)] {
+        var out: [(index: Int, directory: RunDirectory, resume: String)] = []
+        for (index, run) in plan.runs.enumerated() {
+            let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+            try Self.checkConfig(of: run, in: dir)
+            let status = RunSummary.status(at: dir.summaryURL)
+            if status == .finished || status == .diverged { continue }
+            if !FileManager.default.fileExists(atPath: dir.configURL.path) {
+                try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
+                try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
+            }
+            out.append((index, dir, run.experiment == nil ? "rl resume" : "run --resume"))
+        }
+        return out
+    }
+
+    /// Throws unless `dir` is new or its `config.toml` is the planned run's config.
+    static func checkConfig(of run: StudyPlan.PlannedRun, in dir: RunDirectory) throws {
+        guard let existing = try? String(contentsOf: dir.configURL, encoding: .utf8) else { return }
+        let planned = run.config.toml
+        guard existing != planned else { return }
+        let old = existing.split(separator: "\n", omittingEmptySubsequences: false)
+        let new = planned.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (0..<Swift.min(old.count, new.count)).first { old[$0] != new[$0] } ?? Swift.min(old.count, new.count)
+        let found = line < old.count ? "'\(old[line])'" : "nothing", expected = line < new.count ? "'\(new[line])'" : "nothing"
+        throw ConfigError(file: dir.configURL.path, line: line + 1,
+                          "this run was made with a different config than the study plans (\(found) where the study has \(expected)); move the directory away or use another --out")
     }
 
     private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL) {

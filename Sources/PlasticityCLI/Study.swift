@@ -23,7 +23,10 @@ struct Study: ParsableCommand {
     @Argument(help: "A study name, a study TOML file, or `list`.") var name: String
     @Option(help: "quick (minutes on a laptop), standard (the reference scale: at most 1 hour on 2 cores, 2 for swiss-cheese; results/ holds its committed runs) or full (the papers' scale, for a cluster).") var scale = "quick"
     @Option(help: "Seeds per configuration (default: the study's).") var seeds: Int?
-    @Option(help: "Runs executed in parallel.") var jobs = 2
+    @Option(help: "Runs executed in parallel (local: default 2; slurm: array tasks at once, default no cap).") var jobs: Int?
+    @Option(help: "local (processes on this machine) or slurm (one sbatch --array job).") var backend = "local"
+    @Option(help: "slurm: an extra #SBATCH option, such as --sbatch=--partition=cpu (repeatable).") var sbatch: [String] = []
+    @Flag(help: "slurm: write the batch script but do not submit it.") var noSubmit = false
     @Option(help: "Study directory.") var out: String?
     @Flag(help: "Print the study's TOML file as written (includes unresolved) and exit.") var printConfig = false
 
@@ -43,9 +46,11 @@ struct Study: ParsableCommand {
             let dir = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try StudyRecord(text: study.resolvedText, scale: scale, seeds: plan.seeds).write(to: dir)
-            Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(jobs) at a time")
+            Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(backend == "slurm" ? "on Slurm" : "\(jobs ?? 2) at a time")")
+            let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs ?? 2, executable: Self.executable)
+            if backend == "slurm" { return try submit(runner, dir) }
+            guard backend == "local" else { throw ValidationError("--backend must be local or slurm") }
             let start = Date()
-            let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs, executable: Self.executable)
             let signals = InterruptSignals()
             let outcomes = try runner.run(interrupted: { signals.isSet }) { done, total, o in
                 let elapsed = Date().timeIntervalSince(start)
@@ -55,6 +60,13 @@ struct Study: ParsableCommand {
                 if o.status == .interrupted { status = "interrupted (checkpointed)" }
                 Console.line("[\(done)/\(total)] \(o.run.group) / \(o.run.variant) / seed \(o.run.seed): \(status) | study ETA \(ProgressLine.duration(eta))")
             }
+            let ran = outcomes.filter { $0.seconds > 0 }.count
+            let finished = outcomes.filter { $0.status == .finished || $0.status == .diverged }.count
+            let failedCount = outcomes.filter { $0.failure != nil }.count
+            let ending = signals.isSet ? "interrupted" : failedCount > 0 ? "\(failedCount) failed" : "finished"
+            try StudySittings.append(.init(started: start, jobs: jobs ?? 2, ran: ran, finished: finished, planned: plan.runs.count,
+                                           wallSeconds: Date().timeIntervalSince(start), ending: ending),
+                                     name: plan.name, scale: scale, command: command(out), directory: dir)
             if signals.isSet {
                 Console.line("study interrupted; rerun the same command to continue it")
                 throw ExitCode(signals.exitCode)
@@ -78,6 +90,35 @@ struct Study: ParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The command line that continues this study.
+    private func command(_ out: String) -> String {
+        "plasticity study \(name) --scale \(scale)" + (seeds.map { " --seeds \($0)" } ?? "") + " --jobs \(jobs ?? 2) --out \(out)"
+    }
+
+    /// Writes the Slurm array script for the unfinished runs and submits it (unless --no-submit).
+    private func submit(_ runner: StudyRunner, _ dir: URL) throws {
+        let todo = try runner.prepareUnfinished()
+        Console.line("\(runner.plan.runs.count - todo.count) runs already done, \(todo.count) to run")
+        guard !todo.isEmpty else { return }
+        let slurm = dir.appendingPathComponent("slurm"), logs = dir.appendingPathComponent("slurm/logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        var settings = SlurmSettings()
+        settings.extraOptions = sbatch
+        var runs = runner.plan.runs.map { (directory: RunDirectory(dir.appendingPathComponent($0.relativePath).path),
+                                           resume: $0.experiment == nil ? "rl resume" : "run --resume") }
+        for t in todo { runs[t.index] = (t.directory, t.resume) }
+        let script = SlurmSweep.arrayScript(
+            jobName: "plasticity-\(runner.plan.name)", origin: "`plasticity study --backend slurm`; array task i runs the study's run i.",
+            slurmDirectory: slurm, logsDirectory: logs, runs: runs, indices: todo.map(\.index), parallel: max(jobs ?? 0, 0),
+            settings: settings, executable: Self.executable.path)
+        let url = slurm.appendingPathComponent("study-\(Int(Date().timeIntervalSince1970)).sbatch")
+        try script.write(to: url, atomically: true, encoding: .utf8)
+        if noSubmit { Console.line("batch script: \(url.path) (not submitted)"); return }
+        let job = try SlurmSweep.submit(url)
+        Console.line("submitted Slurm array job \(job) (\(todo.count) tasks): \(url.path)")
+        Console.line("once it has finished: plasticity report \(dir.path)")
     }
 
     /// The built-in study or study file NAME, with its includes resolved.

@@ -43,35 +43,45 @@ public struct SlurmSettings: Sendable, Equatable {
     }
 }
 
-/// The Slurm backend: one `sbatch --array` job whose task `i` runs the sweep's run `i` as
-/// `plasticity run --resume RUNDIR` (each run directory was prepared with its config, so a
-/// first attempt and a retry are the same command), with the sweep directory on a file system
-/// that the compute nodes share.
+/// The Slurm backend: one `sbatch --array` job whose task `i` resumes run `i`
+/// (`plasticity run --resume RUNDIR`, or `plasticity rl resume RUNDIR` for an RL run; each run
+/// directory was prepared with its config, so a first attempt and a retry are the same
+/// command), with the sweep or study directory on a file system that the compute nodes share.
 public enum SlurmSweep {
-    /// The batch script for the runs numbered `indices` (at most `parallel` at a time, 0 = no limit).
+    /// The batch script of a sweep for the runs numbered `indices` (at most `parallel` at a
+    /// time, 0 = no limit).
     public static func script(name: String, directory: SweepDirectory, runs: [(index: Int, directory: RunDirectory)],
                               indices: [Int], parallel: Int, settings: SlurmSettings, executable: String) -> String {
-        var lines = ["#!/bin/bash", "#SBATCH --job-name=plasticity-\(name)",
+        arrayScript(jobName: "plasticity-\(name)", origin: "`plasticity sweep --backend slurm`; array task i runs the sweep's run i.",
+                    slurmDirectory: directory.slurmURL, logsDirectory: directory.logsURL,
+                    runs: runs.map { ($0.directory, "run --resume") }, indices: indices, parallel: parallel,
+                    settings: settings, executable: executable)
+    }
+
+    /// An array script whose task i runs `executable <runs[i].resume> <runs[i].directory>` (`resume`
+    /// is `run --resume` or `rl resume`), logging to `logsDirectory/run-<i>.{started,log,exit}`.
+    public static func arrayScript(jobName: String, origin: String, slurmDirectory: URL, logsDirectory: URL,
+                                   runs: [(directory: RunDirectory, resume: String)], indices: [Int], parallel: Int,
+                                   settings: SlurmSettings, executable: String) -> String {
+        var lines = ["#!/bin/bash", "#SBATCH --job-name=\(jobName)",
                      "#SBATCH --array=\(indices.map(String.init).joined(separator: ","))\(parallel > 0 ? "%\(parallel)" : "")",
-                     "#SBATCH --output=\(directory.slurmURL.path)/slurm-%A_%a.out",
+                     "#SBATCH --output=\(slurmDirectory.path)/slurm-%A_%a.out",
                      "#SBATCH --cpus-per-task=\(settings.cpusPerTask)"]
         if let p = settings.partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = settings.time { lines.append("#SBATCH --time=\(t)") }
         if let m = settings.memory { lines.append("#SBATCH --mem=\(m)") }
         lines += settings.extraOptions.map { "#SBATCH \($0)" }
-        lines += [
-            "# Written by `plasticity sweep --backend slurm`; array task i runs the sweep's run i.",
-            "set -u",
-            "runs=(",
-        ]
+        lines += ["# Written by \(origin)", "set -u", "runs=("]
         lines += runs.map { "  \(shellQuote($0.directory.url.path))" }
+        lines += [")", "resume=("]
+        lines += runs.map { "  \(shellQuote($0.resume))" }
         lines += [
             ")",
             "i=$SLURM_ARRAY_TASK_ID",
-            "log=\(shellQuote(directory.logsURL.path))/$(printf 'run-%04d' \"$i\")",
+            "log=\(shellQuote(logsDirectory.path))/$(printf 'run-%04d' \"$i\")",
             "rm -f \"$log.exit\"",
             "echo \"slurm ${SLURM_ARRAY_JOB_ID:-}_$i\" > \"$log.started\"",
-            "\(shellQuote(executable)) run --resume \"${runs[$i]}\" >> \"$log.log\" 2>&1",
+            "\(shellQuote(executable)) ${resume[$i]} \"${runs[$i]}\" >> \"$log.log\" 2>&1",
             "status=$?",
             "echo \"$status\" > \"$log.exit\"",
             "exit \"$status\"",
