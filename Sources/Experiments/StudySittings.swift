@@ -46,8 +46,10 @@ public struct StudySittings {
         }
     }
 
-    /// Appends `sitting` to `directory/RUN.md` for study `name` at `scale`, continued with `command`.
-    public static func append(_ sitting: Sitting, name: String, scale: String, command: String, directory: URL) throws {
+    /// Appends `sitting` to `directory/RUN.md` for study `name` at `scale`, continued with
+    /// `command`; `shownPath` is the directory as the command names it.
+    public static func append(_ sitting: Sitting, name: String, scale: String, command: String, directory: URL,
+                              shownPath: String) throws {
         let url = directory.appendingPathComponent(fileName)
         let tableHead = "| started (UTC) | commit | CPU, BLAS kernel | jobs | runs this sitting | finished / planned | wall | ended |"
         let rule = "|---|---|---|---|---|---|---|---|"
@@ -66,7 +68,7 @@ public struct StudySittings {
             ```
 
             which skips every run already finished here. The report rebuilds from the committed files with
-            `plasticity report \(directory.path)`. Each row is one sitting; wall times are for the runs of that
+            `plasticity report \(shownPath)`. Each row is one sitting; wall times are for the runs of that
             sitting on that machine (other work may have shared its cores).
 
             \(tableHead)
