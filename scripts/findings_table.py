@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Prints the README's Findings table: every claim of every study with what the paper reports,
+its quick-scale verdict (from the tables in docs/studies.md) and its verdicts at each committed
+scale (results/<study>/<scale>/report.md), each linked to its report.
+
+Usage: python3 scripts/findings_table.py > /tmp/findings.md   (run from the repository root)
+A verdict cell is "unadjusted / Holm"; "–" where the scale has not been run (or does not test
+the claim, such as the CNN arm at the quick scale).
+"""
+import os
+import re
+
+STUDIES = ["swiss-cheese", "mechanisms", "target-scale", "shift-smoothness", "warm-start", "layerwise-lmc", "rl"]
+SCALES = ["standard", "full"]
+
+# What each paper reports, per claim kind (first matching pattern wins).
+PAPER = {
+    "swiss-cheese": [(r"loses plasticity", "the baseline loses plasticity on every protocol (Lyle et al. 2024, Fig. 1)"),
+                     (r"best or tied-best", "LayerNorm + L2 is best or near-best on nearly every protocol (Lyle et al. 2024, Table 1)")],
+    "mechanisms": [(r"loses plasticity", "random-label training loses plasticity (Lyle et al. 2023)"),
+                   (r"parameter norm grows", "parameter norm grows with plasticity loss (Lyle et al. 2024 §4)"),
+                   (r"pre-activations drift", "pre-activation distribution shift accompanies it (Lyle et al. 2024 §4)"),
+                   (r"Hessian", "curvature (Hessian λ_max) changes with plasticity loss (Lyle et al. 2023 §4)"),
+                   (r"LayerNorm removes", "LayerNorm removes the pre-activation shift (Lyle et al. 2024)"),
+                   (r"Weight decay bounds", "weight decay bounds the norm (Lyle et al. 2024)")],
+    "target-scale": [(r"large targets leaves less", "large-offset targets damage probe plasticity (Lyle et al. 2023, 2024)"),
+                     (r"distributional", "a distributional loss mitigates it (Lyle et al. 2024)")],
+    "shift-smoothness": [(r"less plastic than a fresh", "abrupt re-draws leave the network less plastic (Lyle et al. 2024)"),
+                         (r"more plasticity than gradual", "abrupt shifts cost more than smooth drift (Lyle et al. 2024)")],
+    "warm-start": [(r"from scratch", "fresh beats warm start: CIFAR-10 MLP 39.4 vs 36.1 % (Adam), 39.0 vs 37.4 % (SGD) (Ash & Adams 2020)"),
+                   (r"Shrink-and-perturb", "shrink-and-perturb closes most of the gap (Ash & Adams 2020, §4)")],
+    "layerwise-lmc": [(r"whole network crosses", "a barrier when interpolating the whole network (Adilova et al. 2024)"),
+                      (r"Every single layer", "single layers show little or no barrier (Adilova et al. 2024, Fig. 1)"),
+                      (r"near zero", "single-layer barriers are near zero (Adilova et al. 2024)"),
+                      (r"several layers", "cumulative interpolation locates the barrier (Adilova et al. 2024, Fig. 3)"),
+                      (r"Averaging any single layer", "averaging single layers is cheap (Adilova et al. 2024)")],
+    "rl": [(r"higher return", "LayerNorm (+ wd) agents keep improving (Lyle et al. 2023, 2024; ReDo: Sokar et al. 2023)"),
+           (r"dormant", "the baseline's dormant ratio rises (Sokar et al. 2023)"),
+           (r"srank", "the baseline's feature rank falls (Lyle et al. 2023)"),
+           (r"param_norm", "the baseline's parameter norm grows (Lyle et al. 2024)")],
+}
+
+
+def quick_tables(doc):
+    """claim -> "verdict / Holm" per study, from docs/studies.md's '### <study> (quick)' tables."""
+    out, study = {}, None
+    for line in open(doc, encoding="utf-8"):
+        m = re.match(r"### (\S+) \(quick\)", line)
+        if m:
+            study = m.group(1)
+            out[study] = {}
+            continue
+        if line.startswith("## "):
+            study = None
+        if study and line.startswith("| ") and not line.startswith("| claim") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            out[study][cells[0]] = (cells[-2].strip("*"), cells[-1].strip("*"))
+    return out
+
+
+def report_claims(path):
+    """claim -> (verdict, Holm verdict), in order, from a report.md."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    head = "| claim | source | effect | n | mean | 95 % interval | method | δ | verdict | Holm verdict |"
+    out = {}
+    for line in lines[lines.index(head) + 2:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        out[cells[0]] = (cells[8].strip("*"), cells[9].strip("*"))
+    return out
+
+
+def paper(study, claim):
+    for pattern, text in PAPER[study]:
+        if re.search(pattern, claim):
+            return text
+    return "–"
+
+
+def main():
+    quick = quick_tables("docs/studies.md")
+    print("| study | claim | the paper reports | quick | " + " | ".join(SCALES) + " |")
+    print("|---|---|---|---|" + "---|" * len(SCALES))
+    for study in STUDIES:
+        committed = {s: f"results/{study}/{s}/report.md" for s in SCALES if os.path.exists(f"results/{study}/{s}/report.md")}
+        scaled = {s: report_claims(p) for s, p in committed.items()}
+        claims = list(quick.get(study, {}))
+        for table in scaled.values():
+            claims += [c for c in table if c not in claims]
+        for claim in claims:
+            q = quick.get(study, {}).get(claim)
+            cells = [f"{q[0]} / {q[1]}" if q else "–"]
+            for s in SCALES:
+                v = scaled.get(s, {}).get(claim)
+                cells.append(f"[{v[0]} / {v[1]}]({committed[s]})" if v else "–")
+            print(f"| `{study}` | {claim} | {paper(study, claim)} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
