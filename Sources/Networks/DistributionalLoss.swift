@@ -4,7 +4,8 @@ import Tensors
 /// Regression as classification over a fixed support (Bellemare et al. 2017; Imani & White
 /// 2018; Farebrother et al. 2024): the network outputs logits [N, bins], a scalar target y is
 /// turned into a distribution q(y) over the bins, and the loss is the mean cross-entropy
-/// L = (1/N) Σₙ −Σᵢ qᵢ(yₙ) log softmax(zₙ)ᵢ with dL/dz = (softmax(z) − q)/N.
+/// L = (1/N) Σₙ −Σᵢ qᵢ(yₙ) log softmax(zₙ)ᵢ with dL/dz = (softmax(z) − q)/N, its
+/// largest-probability entry formed without cancellation (`SoftmaxCrossEntropyRow`).
 /// The scalar prediction is E[c] = Σᵢ softmax(z)ᵢ cᵢ over the bin centres cᵢ.
 ///
 /// - `.twoHot`: centres cᵢ = min + i·Δ, Δ = (max − min)/(bins − 1); y (clipped to [min, max])
@@ -94,20 +95,14 @@ public final class DistributionalRegressionLoss {
         for i in 0..<n {
             fillTarget(targets[i])
             let zi = z + i * k, gi = g + i * k
-            var m = zi[0]
-            for c in 1..<k { m = Swift.max(m, zi[c]) }
-            var sum: Float = 0
-            for c in 0..<k { let e = Foundation.exp(zi[c] - m); gi[c] = e; sum += e }
-            let logSum = Foundation.log(sum) + m
-            var mean: Float = 0, lossI: Double = 0
-            for c in 0..<k {
-                let p = gi[c] / sum
-                mean += p * centers[c]
-                if target[c] > 0 { lossI += Double(target[c] * (logSum - zi[c])) }
-                gi[c] = (p - target[c]) * invN
-            }
+            let row = SoftmaxCrossEntropyRow(logits: zi, count: k, probabilities: gi)
+            var mean: Float = 0
+            for c in 0..<k { mean += gi[c] * centers[c] }
             predictions[i] = mean
-            total += lossI
+            target.withUnsafeBufferPointer { q in
+                total += row.loss(logits: zi, target: q.baseAddress!, count: k)
+                row.gradient(gi, target: q.baseAddress!, count: k, scale: invN)
+            }
         }
         return Float(total / Double(n))
     }

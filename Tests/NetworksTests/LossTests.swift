@@ -43,6 +43,31 @@ import Tensors
         #expect(abs(Double(CrossEntropyLoss(labelSmoothing: 0.2)(logits, [1])) - expected) < 1e-6)
     }
 
+    /// Logits (20, 0, 0), label 0: p₀ − 1 = −S/(1 + S) with S = 2e⁻²⁰ ≈ 4.1e-9, below Float32's
+    /// resolution of 1 − p₀ (1 − 4.1e-9 rounds to 1, so p₀ − 1 formed naively is 0).
+    @Test func crossEntropyOfAFittedRowKeepsItsDigits() {
+        let ce = CrossEntropyLoss()
+        let loss = ce(Tensor(shape: Shape(1, 3), values: [20, 0, 0]), [0])
+        let e = exp(-20.0), s = 2 * e
+        #expect(abs(Double(ce.gradient[0, 0]) + s / (1 + s)) <= 1e-6 * s)
+        #expect(abs(Double(ce.gradient[0, 1]) - e / (1 + s)) <= 1e-6 * e)
+        #expect(abs(Double(loss) - log1p(s)) <= 1e-6 * s)
+        let smoothed = CrossEntropyLoss(labelSmoothing: 0.1)
+        _ = smoothed(Tensor(shape: Shape(1, 3), values: [20, 0, 0]), [0])
+        #expect(abs(Double(smoothed.gradient[0, 0]) - (0.1 * 2 / 3 - s / (1 + s))) <= 1e-7)
+    }
+
+    /// A two-hot target on a centre is one-hot; fitted logits (0, 0, 25, 0, 0) leave
+    /// p₂ − 1 = −4e⁻²⁵/(1 + 4e⁻²⁵) ≈ −5.6e-11 and a loss of log1p(4e⁻²⁵).
+    @Test func distributionalLossOfAFittedRowKeepsItsDigits() {
+        let loss = DistributionalRegressionLoss(.twoHot, minimum: -1, maximum: 1, bins: 5)
+        let value = loss(Tensor(shape: Shape(1, 5), values: [0, 0, 25, 0, 0]), [0])
+        let s = 4 * exp(-25.0)
+        #expect(abs(Double(loss.gradient[0, 2]) + s / (1 + s)) <= 1e-6 * s)
+        #expect(abs(Double(value) - log1p(s)) <= 1e-6 * s)
+        #expect(abs(loss.predictions[0]) < 1e-9)
+    }
+
     @Test func mseValueAndGradient() {
         let mse = MSELoss()
         let p = Tensor(shape: Shape(2, 2), values: [1, 2, 3, 4]), t = Tensor(shape: Shape(2, 2), values: [0, 2, 5, 4])
