@@ -12,7 +12,8 @@ import Tensors
 ///   puts weight (c_{j+1} − y)/Δ on c_j and (y − c_j)/Δ on c_{j+1}.
 /// - `.hlGauss(sigma:)`: bins of width w = (max − min)/bins with edges eᵢ = min + i·w and
 ///   centres at their midpoints; qᵢ = Φ((e_{i+1} − y)/σ) − Φ((eᵢ − y)/σ), renormalised over
-///   [min, max]. σ defaults to 0.75·w.
+///   [min, max] (in Double, from the Gaussian's tail when y lies beyond the support; all mass
+///   on the nearest end bin once even that underflows). σ defaults to 0.75·w.
 public final class DistributionalRegressionLoss {
     /// How a scalar target becomes a distribution.
     public enum Kind: Sendable, Equatable {
@@ -69,16 +70,23 @@ public final class DistributionalRegressionLoss {
             target[j] = 1 - upper
             target[j + 1] = upper
         case .hlGauss:
-            let width = (maximum - minimum) / Float(bins), scale = 1 / (Double(sigma) * 2.0.squareRoot())
-            func cdf(_ edge: Float) -> Double { 0.5 * (1 + erf((Double(edge) - Double(y)) * scale)) }
-            let total = cdf(maximum) - cdf(minimum)
-            var lower = cdf(minimum)
+            let lo = Double(minimum), width = (Double(maximum) - lo) / Double(bins)
+            let scale = 1 / (Double(sigma) * 2.0.squareRoot()), value = Double(y)
+            // 2Φ((e − y)/σ) up to a constant, from the tail on the target's side so that a
+            // target beyond the support keeps its digits: 1 + erf(s) = erfc(−s) above it,
+            // erf(s) − 1 = −erfc(s) below it.
+            func cumulative(_ i: Int) -> Double {
+                let s = ((i == bins ? Double(maximum) : lo + Double(i) * width) - value) * scale
+                return y > maximum ? erfc(-s) : y < minimum ? -erfc(s) : erf(s)
+            }
+            let first = cumulative(0), total = cumulative(bins) - first
+            var lower = first
             for i in 0..<bins {
-                let upper = cdf(minimum + Float(i + 1) * width)
+                let upper = cumulative(i + 1)
                 target[i] = total > 0 ? Float((upper - lower) / total) : 0
                 lower = upper
             }
-            if total <= 0 { target[y < minimum ? 0 : bins - 1] = 1 }
+            if !(total > 0) { target[y < minimum ? 0 : bins - 1] = 1 }
         }
     }
 

@@ -68,6 +68,22 @@ import Tensors
         #expect(abs(loss.predictions[0]) < 1e-9)
     }
 
+    /// A target 9σ beyond the support: the masses come from the Gaussian's tail (there
+    /// 1 + erf(s) rounds to 0 in Double, leaving nothing to renormalise); all mass on the end
+    /// bin once even the tail underflows.
+    @Test func hlGaussTargetsBeyondTheSupport() {
+        let loss = DistributionalRegressionLoss(.hlGauss(sigma: 0.5), minimum: 0, maximum: 2, bins: 4)
+        let tail = { (edge: Double, y: Double) in 0.5 * erfc(abs(edge - y) / 0.5 / 2.0.squareRoot()) }
+        let total = tail(2, 6.5) - tail(0, 6.5)
+        let expected = [tail(0.5, 6.5) - tail(0, 6.5), tail(1, 6.5) - tail(0.5, 6.5), tail(1.5, 6.5) - tail(1, 6.5),
+                        tail(2, 6.5) - tail(1.5, 6.5)].map { $0 / total }
+        #expect(expected[2] > 6e-5)
+        for (q, e) in [(loss.distribution(for: 6.5), expected), (loss.distribution(for: -4.5), expected.reversed())] {
+            for (a, b) in zip(q, e) { #expect(abs(Double(a) - b) <= 1e-6 * b + 1e-30, "\(a) vs \(b)") }
+        }
+        #expect(loss.distribution(for: 1e4) == [0, 0, 0, 1] && loss.distribution(for: -1e4) == [1, 0, 0, 0])
+    }
+
     @Test func mseValueAndGradient() {
         let mse = MSELoss()
         let p = Tensor(shape: Shape(2, 2), values: [1, 2, 3, 4]), t = Tensor(shape: Shape(2, 2), values: [0, 2, 5, 4])
