@@ -10,7 +10,11 @@ import Training
 /// - cross-entropy (label smoothing ε, targets q = (1−ε)·onehot + ε/K) and distributional
 ///   losses (softmax cross-entropy against q(y) over `bins`, one row per regression output):
 ///   over R rows, L = (1/R) Σᵣ −Σ_c q_c log p_c, g = (p − q)/R,
-///   ∂²L/∂z² ż = (p ⊙ ż − p (pᵀż))/R per row;
+///   ∂²L/∂z² ż = (p ⊙ ż − p (pᵀż))/R per row; with t = argmax z and S = Σ_{j≠t} exp(z_j − z_t),
+///   −log p_c = z_t − z_c + log1p(S), and when p_t > ½ its gradient entry is formed from the
+///   complements, p_t − q_t = Σ_{j≠t} q_j − S/(1 + S), so a fitted row (p_y − 1 ≈ −1e-20) keeps
+///   its digits (the Float32 loss `SoftmaxCrossEntropyRow` does the same); likewise
+///   ż_c − pᵀż = ż_c − ż_t + Σ_{j≠t} p_j (ż_t − ż_j) in the Hessian product;
 /// - MSE over all M elements: L = (1/M) Σ (z − y)², g = 2(z − y)/M, ∂²L/∂z² ż = 2ż/M;
 /// - Huber δ over all M elements: g = clip(z − y, ±δ)/M, ∂²L/∂z² ż = 1[|z − y| ≤ δ] ż/M.
 final class OutputLoss {
@@ -69,16 +73,21 @@ final class OutputLoss {
             let rows = m / k, invR = 1 / Double(rows)
             for r in 0..<rows {
                 let o = r * k
-                var top = x[o]
-                for c in 1..<k { top = Swift.max(top, x[o + c]) }
-                var sum = 0.0
-                for c in 0..<k { p[o + c] = Foundation.exp(x[o + c] - top); sum += p[o + c] }
-                let logSum = Foundation.log(sum) + top
-                for c in 0..<k {
-                    p[o + c] /= sum
-                    total -= q[o + c] * (x[o + c] - logSum)
-                    g[o + c] = (p[o + c] - q[o + c]) * invR
+                var t = o
+                for c in (o + 1)..<(o + k) where x[c] > x[t] { t = c }
+                var offTop = 0.0, offTopTarget = 0.0
+                for c in o..<(o + k) where c != t {
+                    p[c] = Foundation.exp(x[c] - x[t])
+                    offTop += p[c]
+                    offTopTarget += q[c]
                 }
+                let sum = 1 + offTop, logNormalizer = Foundation.log1p(offTop)
+                for c in o..<(o + k) {
+                    p[c] = c == t ? 1 / sum : p[c] / sum
+                    if q[c] != 0 { total += q[c] * (x[t] - x[c] + logNormalizer) }
+                    g[c] = (p[c] - q[c]) * invR
+                }
+                if p[t] > 0.5 { g[t] = (offTopTarget - offTop / sum) * invR }
             }
             return total * invR
         case .squared(let y):
@@ -102,9 +111,11 @@ final class OutputLoss {
         case .softmax(let k, _):
             let invR = 1 / Double(m / k)
             for o in stride(from: 0, to: m, by: k) {
-                var pu = 0.0
-                for c in 0..<k { pu += p[o + c] * u[o + c] }
-                for c in 0..<k { y[o + c] = p[o + c] * (u[o + c] - pu) * invR }
+                var t = o
+                for c in (o + 1)..<(o + k) where p[c] > p[t] { t = c }
+                var gap = 0.0
+                for c in o..<(o + k) where c != t { gap += p[c] * (u[t] - u[c]) }
+                for c in o..<(o + k) { y[c] = p[c] * (u[c] - u[t] + gap) * invR }
             }
         case .squared:
             for i in 0..<m { y[i] = 2 * u[i] / Double(m) }

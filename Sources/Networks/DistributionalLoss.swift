@@ -4,14 +4,16 @@ import Tensors
 /// Regression as classification over a fixed support (Bellemare et al. 2017; Imani & White
 /// 2018; Farebrother et al. 2024): the network outputs logits [N, bins], a scalar target y is
 /// turned into a distribution q(y) over the bins, and the loss is the mean cross-entropy
-/// L = (1/N) Σₙ −Σᵢ qᵢ(yₙ) log softmax(zₙ)ᵢ with dL/dz = (softmax(z) − q)/N.
+/// L = (1/N) Σₙ −Σᵢ qᵢ(yₙ) log softmax(zₙ)ᵢ with dL/dz = (softmax(z) − q)/N, its
+/// largest-probability entry formed without cancellation (`SoftmaxCrossEntropyRow`).
 /// The scalar prediction is E[c] = Σᵢ softmax(z)ᵢ cᵢ over the bin centres cᵢ.
 ///
 /// - `.twoHot`: centres cᵢ = min + i·Δ, Δ = (max − min)/(bins − 1); y (clipped to [min, max])
 ///   puts weight (c_{j+1} − y)/Δ on c_j and (y − c_j)/Δ on c_{j+1}.
 /// - `.hlGauss(sigma:)`: bins of width w = (max − min)/bins with edges eᵢ = min + i·w and
 ///   centres at their midpoints; qᵢ = Φ((e_{i+1} − y)/σ) − Φ((eᵢ − y)/σ), renormalised over
-///   [min, max]. σ defaults to 0.75·w.
+///   [min, max] (in Double, from the Gaussian's tail when y lies beyond the support; all mass
+///   on the nearest end bin once even that underflows). σ defaults to 0.75·w.
 public final class DistributionalRegressionLoss {
     /// How a scalar target becomes a distribution.
     public enum Kind: Sendable, Equatable {
@@ -68,16 +70,23 @@ public final class DistributionalRegressionLoss {
             target[j] = 1 - upper
             target[j + 1] = upper
         case .hlGauss:
-            let width = (maximum - minimum) / Float(bins), scale = 1 / (Double(sigma) * 2.0.squareRoot())
-            func cdf(_ edge: Float) -> Double { 0.5 * (1 + erf((Double(edge) - Double(y)) * scale)) }
-            let total = cdf(maximum) - cdf(minimum)
-            var lower = cdf(minimum)
+            let lo = Double(minimum), width = (Double(maximum) - lo) / Double(bins)
+            let scale = 1 / (Double(sigma) * 2.0.squareRoot()), value = Double(y)
+            // 2Φ((e − y)/σ) up to a constant, from the tail on the target's side so that a
+            // target beyond the support keeps its digits: 1 + erf(s) = erfc(−s) above it,
+            // erf(s) − 1 = −erfc(s) below it.
+            func cumulative(_ i: Int) -> Double {
+                let s = ((i == bins ? Double(maximum) : lo + Double(i) * width) - value) * scale
+                return y > maximum ? erfc(-s) : y < minimum ? -erfc(s) : erf(s)
+            }
+            let first = cumulative(0), total = cumulative(bins) - first
+            var lower = first
             for i in 0..<bins {
-                let upper = cdf(minimum + Float(i + 1) * width)
+                let upper = cumulative(i + 1)
                 target[i] = total > 0 ? Float((upper - lower) / total) : 0
                 lower = upper
             }
-            if total <= 0 { target[y < minimum ? 0 : bins - 1] = 1 }
+            if !(total > 0) { target[y < minimum ? 0 : bins - 1] = 1 }
         }
     }
 
@@ -94,20 +103,14 @@ public final class DistributionalRegressionLoss {
         for i in 0..<n {
             fillTarget(targets[i])
             let zi = z + i * k, gi = g + i * k
-            var m = zi[0]
-            for c in 1..<k { m = Swift.max(m, zi[c]) }
-            var sum: Float = 0
-            for c in 0..<k { let e = Foundation.exp(zi[c] - m); gi[c] = e; sum += e }
-            let logSum = Foundation.log(sum) + m
-            var mean: Float = 0, lossI: Double = 0
-            for c in 0..<k {
-                let p = gi[c] / sum
-                mean += p * centers[c]
-                if target[c] > 0 { lossI += Double(target[c] * (logSum - zi[c])) }
-                gi[c] = (p - target[c]) * invN
-            }
+            let row = SoftmaxCrossEntropyRow(logits: zi, count: k, probabilities: gi)
+            var mean: Float = 0
+            for c in 0..<k { mean += gi[c] * centers[c] }
             predictions[i] = mean
-            total += lossI
+            target.withUnsafeBufferPointer { q in
+                total += row.loss(logits: zi, target: q.baseAddress!, count: k)
+                row.gradient(gi, target: q.baseAddress!, count: k, scale: invN)
+            }
         }
         return Float(total / Double(n))
     }

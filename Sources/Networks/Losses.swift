@@ -1,14 +1,16 @@
-import Foundation
 import Tensors
 
 /// Mean softmax cross-entropy over a batch of logits [N, K] and integer labels
 /// (`F.cross_entropy`), with optional label smoothing ε:
 /// L = (1/N) Σₙ Σ_c −q_{n,c} log softmax(zₙ)_c, q = (1−ε)·onehot(y) + ε/K.
-/// `gradient` holds dL/dz = (softmax(z) − q)/N after each call.
+/// `gradient` holds dL/dz = (softmax(z) − q)/N after each call, its largest-probability entry
+/// formed without cancellation (`SoftmaxCrossEntropyRow`: p_y − 1 = −Σ_{j≠y} p_j), so the
+/// per-example gradients of fitted examples keep their digits.
 public final class CrossEntropyLoss {
     public let labelSmoothing: Float
     /// dL/dlogits of the last call.
     public let gradient = Tensor(shape: Shape(0))
+    private var target: [Float] = []
 
     public init(labelSmoothing: Float = 0) {
         precondition(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1)")
@@ -20,27 +22,20 @@ public final class CrossEntropyLoss {
         let n = logits.shape[0], k = logits.shape.trailingCount
         precondition(labels.count == n, "\(labels.count) labels for \(n) examples")
         gradient.resize(to: logits.shape)
-        let z = logits.data, g = gradient.data
-        let eps = labelSmoothing, offTarget = eps / Float(k), onTarget = 1 - eps + eps / Float(k)
-        let invN = 1 / Float(n)
+        let offTarget = labelSmoothing / Float(k), onTarget = 1 - labelSmoothing + offTarget
+        if target.count != k { target = [Float](repeating: offTarget, count: k) }
+        let z = logits.data, g = gradient.data, invN = 1 / Float(n)
         var total: Double = 0
-        for i in 0..<n {
-            let zi = z + i * k, gi = g + i * k, y = labels[i]
-            precondition(y >= 0 && y < k, "label \(y) outside 0..<\(k)")
-            var m = zi[0]
-            for c in 1..<k { m = Swift.max(m, zi[c]) }
-            var sum: Float = 0
-            for c in 0..<k { let e = Foundation.exp(zi[c] - m); gi[c] = e; sum += e }
-            let logSum = Foundation.log(sum) + m
-            var lossI: Double = 0
-            if eps == 0 {
-                lossI = Double(logSum - zi[y])
-            } else {
-                for c in 0..<k { lossI += Double((c == y ? onTarget : offTarget) * (logSum - zi[c])) }
+        target.withUnsafeMutableBufferPointer { q in
+            for i in 0..<n {
+                let zi = z + i * k, gi = g + i * k, y = labels[i]
+                precondition(y >= 0 && y < k, "label \(y) outside 0..<\(k)")
+                q[y] = onTarget
+                let row = SoftmaxCrossEntropyRow(logits: zi, count: k, probabilities: gi)
+                total += row.loss(logits: zi, target: q.baseAddress!, count: k)
+                row.gradient(gi, target: q.baseAddress!, count: k, scale: invN)
+                q[y] = offTarget
             }
-            total += lossI
-            let invSum = 1 / sum
-            for c in 0..<k { gi[c] = (gi[c] * invSum - (c == y ? onTarget : offTarget)) * invN }
         }
         return Float(total / Double(n))
     }

@@ -43,6 +43,47 @@ import Tensors
         #expect(abs(Double(CrossEntropyLoss(labelSmoothing: 0.2)(logits, [1])) - expected) < 1e-6)
     }
 
+    /// Logits (20, 0, 0), label 0: p₀ − 1 = −S/(1 + S) with S = 2e⁻²⁰ ≈ 4.1e-9, below Float32's
+    /// resolution of 1 − p₀ (1 − 4.1e-9 rounds to 1, so p₀ − 1 formed naively is 0).
+    @Test func crossEntropyOfAFittedRowKeepsItsDigits() {
+        let ce = CrossEntropyLoss()
+        let loss = ce(Tensor(shape: Shape(1, 3), values: [20, 0, 0]), [0])
+        let e = exp(-20.0), s = 2 * e
+        #expect(abs(Double(ce.gradient[0, 0]) + s / (1 + s)) <= 1e-6 * s)
+        #expect(abs(Double(ce.gradient[0, 1]) - e / (1 + s)) <= 1e-6 * e)
+        #expect(abs(Double(loss) - log1p(s)) <= 1e-6 * s)
+        let smoothed = CrossEntropyLoss(labelSmoothing: 0.1)
+        _ = smoothed(Tensor(shape: Shape(1, 3), values: [20, 0, 0]), [0])
+        #expect(abs(Double(smoothed.gradient[0, 0]) - (0.1 * 2 / 3 - s / (1 + s))) <= 1e-7)
+    }
+
+    /// A two-hot target on a centre is one-hot; fitted logits (0, 0, 25, 0, 0) leave
+    /// p₂ − 1 = −4e⁻²⁵/(1 + 4e⁻²⁵) ≈ −5.6e-11 and a loss of log1p(4e⁻²⁵).
+    @Test func distributionalLossOfAFittedRowKeepsItsDigits() {
+        let loss = DistributionalRegressionLoss(.twoHot, minimum: -1, maximum: 1, bins: 5)
+        let value = loss(Tensor(shape: Shape(1, 5), values: [0, 0, 25, 0, 0]), [0])
+        let s = 4 * exp(-25.0)
+        #expect(abs(Double(loss.gradient[0, 2]) + s / (1 + s)) <= 1e-6 * s)
+        #expect(abs(Double(value) - log1p(s)) <= 1e-6 * s)
+        #expect(abs(loss.predictions[0]) < 1e-9)
+    }
+
+    /// A target 9σ beyond the support: the masses come from the Gaussian's tail (there
+    /// 1 + erf(s) rounds to 0 in Double, leaving nothing to renormalise); all mass on the end
+    /// bin once even the tail underflows.
+    @Test func hlGaussTargetsBeyondTheSupport() {
+        let loss = DistributionalRegressionLoss(.hlGauss(sigma: 0.5), minimum: 0, maximum: 2, bins: 4)
+        let tail = { (edge: Double, y: Double) in 0.5 * erfc(abs(edge - y) / 0.5 / 2.0.squareRoot()) }
+        let total = tail(2, 6.5) - tail(0, 6.5)
+        let expected = [tail(0.5, 6.5) - tail(0, 6.5), tail(1, 6.5) - tail(0.5, 6.5), tail(1.5, 6.5) - tail(1, 6.5),
+                        tail(2, 6.5) - tail(1.5, 6.5)].map { $0 / total }
+        #expect(expected[2] > 6e-5)
+        for (q, e) in [(loss.distribution(for: 6.5), expected), (loss.distribution(for: -4.5), expected.reversed())] {
+            for (a, b) in zip(q, e) { #expect(abs(Double(a) - b) <= 1e-6 * b + 1e-30, "\(a) vs \(b)") }
+        }
+        #expect(loss.distribution(for: 1e4) == [0, 0, 0, 1] && loss.distribution(for: -1e4) == [1, 0, 0, 0])
+    }
+
     @Test func mseValueAndGradient() {
         let mse = MSELoss()
         let p = Tensor(shape: Shape(2, 2), values: [1, 2, 3, 4]), t = Tensor(shape: Shape(2, 2), values: [0, 2, 5, 4])
