@@ -46,15 +46,16 @@ public enum LayerwiseLMCStudy {
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         var out: [Pair] = []
         for p in planned {
-            let modelA = results.directory.appendingPathComponent(p.a.relativePath).appendingPathComponent("model.safetensors")
-            let modelB = results.directory.appendingPathComponent(p.b.relativePath).appendingPathComponent("model.safetensors")
-            guard let configA = p.a.experiment, let configB = p.b.experiment,
-                  FileManager.default.fileExists(atPath: modelA.path), FileManager.default.fileExists(atPath: modelB.path) else { continue }
+            // A cached pair needs no models: committed results keep lmc/*.json, not weights.
             let file = cache.appendingPathComponent("\(slug(p.kind))-seed-\(p.seed).json")
             if let data = try? Data(contentsOf: file), let report = try? JSONDecoder().decode(ConnectivityReport.self, from: data) {
                 out.append(Pair(kind: p.kind, seed: p.seed, report: report))
                 continue
             }
+            let modelA = results.directory.appendingPathComponent(p.a.relativePath).appendingPathComponent("model.safetensors")
+            let modelB = results.directory.appendingPathComponent(p.b.relativePath).appendingPathComponent("model.safetensors")
+            guard let configA = p.a.experiment, let configB = p.b.experiment,
+                  FileManager.default.fileExists(atPath: modelA.path), FileManager.default.fileExists(atPath: modelB.path) else { continue }
             let report = try evaluate(a: configA, modelA: modelA, b: configB, modelB: modelB)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

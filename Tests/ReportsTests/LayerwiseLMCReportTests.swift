@@ -83,6 +83,12 @@ import Tensors
         try report.write(to: dir)
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<h2>same init, different data</h2>") && html.contains("<h2>different init, same data</h2>"))
+
+        // Committed results keep lmc/*.json but no weights: without any model.safetensors the
+        // claims come from the cache, unchanged.
+        for run in plan.runs { try FileManager.default.removeItem(at: dir.appendingPathComponent(run.relativePath + "/model.safetensors")) }
+        let cached = StudyClaims.evaluate(try StudyResults(plan: plan, directory: dir))
+        #expect(cached.count == 10 && cached.map(\.mean) == claims.map(\.mean) && cached.map(\.verdict) == claims.map(\.verdict))
     }
 
     @Test func onsetIsTheFirstCumulativeGroupWithHalfTheBarrier() {
