@@ -3,12 +3,14 @@
 its quick-scale verdict (from the tables in docs/studies.md) and its verdicts at each committed
 scale (results/<study>/<scale>/report.md), each linked to its report.
 
-Usage: python3 scripts/findings_table.py > /tmp/findings.md   (run from the repository root)
+Usage: python3 scripts/findings_table.py [--readme]   (run from the repository root; --readme
+replaces the table between README.md's findings markers instead of printing it)
 A verdict cell is "unadjusted / Holm"; "–" where the scale has not been run (or does not test
 the claim, such as the CNN arm at the quick scale).
 """
 import os
 import re
+import sys
 
 STUDIES = ["swiss-cheese", "mechanisms", "target-scale", "shift-smoothness", "warm-start", "layerwise-lmc", "rl"]
 SCALES = ["standard", "full"]
@@ -17,8 +19,8 @@ SCALES = ["standard", "full"]
 PAPER = {
     "swiss-cheese": [(r"loses plasticity", "the baseline loses plasticity on every protocol (Lyle et al. 2024, Fig. 1)"),
                      (r"best or tied-best", "LayerNorm + L2 is best or near-best on nearly every protocol (Lyle et al. 2024, Table 1)")],
-    "mechanisms": [(r"loses plasticity", "random-label training loses plasticity (Lyle et al. 2023)"),
-                   (r"parameter norm grows", "parameter norm grows with plasticity loss (Lyle et al. 2024 §4)"),
+    "mechanisms": [(r"parameter norm grows", "parameter norm grows with plasticity loss (Lyle et al. 2024 §4)"),
+                   (r"loses plasticity", "random-label training loses plasticity (Lyle et al. 2023)"),
                    (r"pre-activations drift", "pre-activation distribution shift accompanies it (Lyle et al. 2024 §4)"),
                    (r"Hessian", "curvature (Hessian λ_max) changes with plasticity loss (Lyle et al. 2023 §4)"),
                    (r"LayerNorm removes", "LayerNorm removes the pre-activation shift (Lyle et al. 2024)"),
@@ -78,10 +80,10 @@ def paper(study, claim):
     return "–"
 
 
-def main():
+def table():
     quick = quick_tables("docs/studies.md")
-    print("| study | claim | the paper reports | quick | " + " | ".join(SCALES) + " |")
-    print("|---|---|---|---|" + "---|" * len(SCALES))
+    out = ["| study | claim | the paper reports | quick | " + " | ".join(SCALES) + " |",
+           "|---|---|---|---|" + "---|" * len(SCALES)]
     for study in STUDIES:
         committed = {s: f"results/{study}/{s}/report.md" for s in SCALES if os.path.exists(f"results/{study}/{s}/report.md")}
         scaled = {s: report_claims(p) for s, p in committed.items()}
@@ -94,8 +96,16 @@ def main():
             for s in SCALES:
                 v = scaled.get(s, {}).get(claim)
                 cells.append(f"[{v[0]} / {v[1]}]({committed[s]})" if v else "–")
-            print(f"| `{study}` | {claim} | {paper(study, claim)} | " + " | ".join(cells) + " |")
+            out.append(f"| `{study}` | {claim} | {paper(study, claim)} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
-    main()
+    if "--readme" in sys.argv[1:]:
+        text = open("README.md", encoding="utf-8").read()
+        begin, end = "<!-- findings:begin -->\n", "<!-- findings:end -->"
+        head, rest = text.split(begin)
+        _, tail = rest.split(end)
+        open("README.md", "w", encoding="utf-8").write(head + begin + table() + "\n" + end + tail)
+    else:
+        print(table())
