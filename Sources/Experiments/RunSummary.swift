@@ -58,6 +58,14 @@ public struct RunSummary: Sendable {
         try AtomicFile.write([UInt8](data), to: url)
     }
 
+    /// The `commit` of the binary that wrote `url`'s summary, nil if there is none or it is
+    /// unreadable ("unknown" for summaries written before commits were recorded).
+    public static func commit(at url: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["commit"] as? String ?? "unknown"
+    }
+
     /// The `status` recorded in `url`'s summary, nil if there is none or it is unreadable;
     /// summaries written before statuses existed count as finished.
     public static func status(at url: URL) -> Status? {

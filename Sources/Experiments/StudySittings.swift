@@ -48,8 +48,9 @@ public struct StudySittings {
 
     /// Appends `sitting` to `directory/RUN.md` for study `name` at `scale`, continued with
     /// `command`; `shownPath` is the directory as the command names it.
+    /// `runCommits` counts the study's run summaries by the commit of the binary that wrote them.
     public static func append(_ sitting: Sitting, name: String, scale: String, command: String, directory: URL,
-                              shownPath: String) throws {
+                              shownPath: String, runCommits: [String: Int]) throws {
         let url = directory.appendingPathComponent(fileName)
         let tableHead = "| started (UTC) | commit | CPU, BLAS kernel | jobs | runs this sitting | finished / planned | wall | ended |"
         let rule = "|---|---|---|---|---|---|---|---|"
@@ -70,6 +71,9 @@ public struct StudySittings {
             which skips every run already finished here. The report rebuilds from the committed files with
             `plasticity report \(shownPath)`. Each row is one sitting; wall times are for the runs of that
             sitting on that machine (other work may have shared its cores).
+
+            Runs by the commit of the binary that made them (each run's `summary.json` records it):
+            \(runCommits.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ")).
 
             \(tableHead)
             \(rule)

@@ -66,7 +66,9 @@ struct Study: ParsableCommand {
             let ending = signals.isSet ? "interrupted" : failedCount > 0 ? "\(failedCount) failed" : "finished"
             try StudySittings.append(.init(started: start, jobs: jobs ?? 2, ran: ran, finished: finished, planned: plan.runs.count,
                                            wallSeconds: Date().timeIntervalSince(start), ending: ending),
-                                     name: plan.name, scale: scale, command: command(out), directory: dir, shownPath: out)
+                                     name: plan.name, scale: scale, command: command(out), directory: dir, shownPath: out,
+                                     runCommits: outcomes.compactMap { RunSummary.commit(at: $0.directory.summaryURL) }
+                                        .reduce(into: [:]) { $0[$1, default: 0] += 1 })
             if signals.isSet {
                 Console.line("study interrupted; rerun the same command to continue it")
                 throw ExitCode(signals.exitCode)

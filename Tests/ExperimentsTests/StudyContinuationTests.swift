@@ -61,6 +61,7 @@ import Testing
         let rows = runMD.split(separator: "\n").filter { $0.hasPrefix("| 20") }
         #expect(rows.count == 2 && rows[0].contains("| 4 | 4 / 4 |") && rows[1].contains("| 0 | 4 / 4 |"), "\(runMD)")
         #expect(runMD.contains("plasticity study \(file.path) --scale quick --jobs 1 --out \(copy.path)"))
+        #expect(runMD.contains("Runs by the commit of the binary that made them") && runMD.contains("` 4.\n"), "\(runMD)")
         let original = try String(contentsOf: first.appendingPathComponent("results.csv"), encoding: .utf8)
         let rebuilt = try CLI.run(["report", copy.path])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
