@@ -61,17 +61,21 @@ public struct RunSummary: Sendable {
     /// The `commit` of the binary that wrote `url`'s summary, nil if there is none or it is
     /// unreadable ("unknown" for summaries written before commits were recorded).
     public static func commit(at url: URL) -> String? {
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let object = fields(at: url) else { return nil }
         return object["commit"] as? String ?? "unknown"
     }
 
     /// The `status` recorded in `url`'s summary, nil if there is none or it is unreadable;
     /// summaries written before statuses existed count as finished.
     public static func status(at url: URL) -> Status? {
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        guard let object = fields(at: url) else { return nil }
         guard let text = object["status"] as? String else { return .finished }
         return Status(rawValue: text)
+    }
+
+    /// The top-level fields of `url`'s summary, nil if there is none or it is unreadable.
+    private static func fields(at url: URL) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 }

@@ -23,6 +23,9 @@ public struct StudyPlan: Sendable {
         public let config: RunConfig
         /// Path of its run directory inside the study directory.
         public var relativePath: String { "runs/\(slug(group))/\(slug(variant))/seed-\(seed)" }
+        /// The `plasticity` subcommand that continues this run's directory (`run --resume`, or
+        /// `rl resume` for an RL run); it starts from the beginning a directory holding only its config.
+        public var resumeSubcommand: [String] { experiment == nil ? ["rl", "resume"] : ["run", "--resume"] }
         /// The experiment config of a supervised run, nil for an RL run.
         public var experiment: ExperimentConfig? {
             if case .experiment(let c) = config { return c }

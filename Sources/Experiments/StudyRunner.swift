@@ -42,10 +42,8 @@ public struct StudyRunner {
         var pending: [StudyPlan.PlannedRun] = []
         var outcomes: [Outcome] = []
         for run in plan.runs {
-            let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
-            try Self.checkConfig(of: run, in: dir)
-            let status = RunSummary.status(at: dir.summaryURL)
-            if status == .finished || status == .diverged {
+            let (dir, status) = try existing(run)
+            if Self.isDone(status) {
                 outcomes.append(Outcome(run: run, directory: dir, seconds: 0, failure: nil, status: status))
             } else {
                 pending.append(run)
@@ -67,7 +65,7 @@ public struct StudyRunner {
             usleep(20_000)
             for (i, a) in active.enumerated().reversed() where !a.process.isRunning {
                 active.remove(at: i)
-                let dir = RunDirectory(directory.appendingPathComponent(a.run.relativePath).path)
+                let dir = runDirectory(a.run)
                 var failure: String?
                 let status = RunSummary.status(at: dir.summaryURL)
                 if a.process.terminationStatus != 0 && status != .diverged && status != .interrupted {
@@ -85,24 +83,36 @@ public struct StudyRunner {
     }
 
     /// For a batch system: checks every existing run's config, writes `config.toml` into the
-    /// directory of every run not yet finished or diverged, and returns those runs with their
-    /// index in the plan and the `plasticity` subcommand that resumes them (`run --resume` or
-    /// `rl resume`; both start a run that has only its config from the beginning).
-    public func prepareUnfinished() throws -> [(index: Int, directory: RunDirectory, resume: String)] {
-        var out: [(index: Int, directory: RunDirectory, resume: String)] = []
+    /// directory of every run not yet finished or diverged, and returns those runs' indices in
+    /// the plan (each is continued by `plasticity <resumeSubcommand> DIR`).
+    public func prepareUnfinished() throws -> [Int] {
+        var out: [Int] = []
         for (index, run) in plan.runs.enumerated() {
-            let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
-            try Self.checkConfig(of: run, in: dir)
-            let status = RunSummary.status(at: dir.summaryURL)
-            if status == .finished || status == .diverged { continue }
+            let (dir, status) = try existing(run)
+            if Self.isDone(status) { continue }
             if !FileManager.default.fileExists(atPath: dir.configURL.path) {
                 try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
                 try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
             }
-            out.append((index, dir, run.experiment == nil ? "rl resume" : "run --resume"))
+            out.append(index)
         }
         return out
     }
+
+    /// The directory of `run` inside the study directory.
+    public func runDirectory(_ run: StudyPlan.PlannedRun) -> RunDirectory {
+        RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+    }
+
+    /// `run`'s directory, after checking any config it holds, and the status its summary records.
+    private func existing(_ run: StudyPlan.PlannedRun) throws -> (RunDirectory, RunSummary.Status?) {
+        let dir = runDirectory(run)
+        try Self.checkConfig(of: run, in: dir)
+        return (dir, RunSummary.status(at: dir.summaryURL))
+    }
+
+    /// Finished and diverged runs are done (a diverged run would diverge again).
+    private static func isDone(_ status: RunSummary.Status?) -> Bool { status == .finished || status == .diverged }
 
     /// Throws unless `dir` is new or its `config.toml` is the planned run's config.
     static func checkConfig(of run: StudyPlan.PlannedRun, in dir: RunDirectory) throws {
@@ -118,12 +128,12 @@ public struct StudyRunner {
     }
 
     private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL) {
-        let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
+        let dir = runDirectory(run)
         let p = Process()
         p.executableURL = executable
         let rl = run.experiment == nil
         if FileManager.default.fileExists(atPath: dir.configURL.path) {
-            p.arguments = rl ? ["rl", "resume", dir.url.path] : ["run", "--resume", dir.url.path]
+            p.arguments = run.resumeSubcommand + [dir.url.path]
         } else {
             let config = directory.appendingPathComponent("configs")
                 .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")

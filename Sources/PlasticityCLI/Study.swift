@@ -108,12 +108,10 @@ struct Study: ParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         var settings = SlurmSettings()
         settings.extraOptions = sbatch
-        var runs = runner.plan.runs.map { (directory: RunDirectory(dir.appendingPathComponent($0.relativePath).path),
-                                           resume: $0.experiment == nil ? "rl resume" : "run --resume") }
-        for t in todo { runs[t.index] = (t.directory, t.resume) }
+        let runs = runner.plan.runs.map { (directory: runner.runDirectory($0), resume: $0.resumeSubcommand.joined(separator: " ")) }
         let script = SlurmSweep.arrayScript(
             jobName: "plasticity-\(runner.plan.name)", origin: "`plasticity study --backend slurm`; array task i runs the study's run i.",
-            slurmDirectory: slurm, logsDirectory: logs, runs: runs, indices: todo.map(\.index), parallel: max(jobs ?? 0, 0),
+            slurmDirectory: slurm, logsDirectory: logs, runs: runs, indices: todo, parallel: max(jobs ?? 0, 0),
             settings: settings, executable: Self.executable.path)
         let url = slurm.appendingPathComponent("study-\(Int(Date().timeIntervalSince1970)).sbatch")
         try script.write(to: url, atomically: true, encoding: .utf8)
