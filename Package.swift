@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
@@ -33,6 +34,7 @@ let package = Package(
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             "RL",
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Studies")]),
         .target(name: "Connectivity", dependencies: ["Networks", "Datasets", "Tensors"]),
         .target(name: "Reports", dependencies: ["Experiments", "Diagnostics", "Tensors", "Connectivity"]),

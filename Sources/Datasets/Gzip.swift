@@ -3,25 +3,34 @@ import Foundation
 
 /// Reads a file, transparently inflating it when it starts with the gzip magic bytes
 /// (1f 8b). Errors name the file: missing, unreadable, a corrupt/truncated gzip stream, or
-/// one that inflates beyond `maximumSize` (a decompression bomb).
+/// one that inflates beyond the size its own header promises (`expectedSize`, asked of the
+/// inflated prefix until it answers; the format checks that size against its memory budget)
+/// or, for a format without such a header, beyond `maximumSize` (a decompression bomb).
 enum CompressedFile {
-    /// The largest inflated size accepted: 4 GiB, far above any data set read here
-    /// (Fashion-MNIST's training images are 47 MB, a CIFAR batch 30 MB).
-    static let maximumSize = 1 << 32
+    /// The largest inflated size accepted from a format whose header promises none (CIFAR):
+    /// 1 GiB, far above any such file (a CIFAR-100 split is 150 MB).
+    static let maximumSize = 1 << 30
 
-    static func read(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError(path, "no such file") }
+    /// The inflated size a format's header promises, from the inflated bytes so far: nil while
+    /// they are too few to tell; throws for a bad or too large header.
+    typealias ExpectedSize = (_ prefix: [UInt8]) throws -> Int?
+
+    static func read(_ path: String, expectedSize: ExpectedSize? = nil) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError(path, "no such file") }
+        guard !isDirectory.boolValue else { throw DataError(path, "is a directory, not a file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot read file") }
-        return try inflateIfGzip([UInt8](data), path: path)
+        return try inflateIfGzip([UInt8](data), path: path, expectedSize: expectedSize)
     }
 
     /// `bytes` inflated if they start with the gzip magic, else unchanged.
-    static func inflateIfGzip(_ bytes: [UInt8], path: String, maximumSize: Int = maximumSize) throws -> [UInt8] {
+    static func inflateIfGzip(_ bytes: [UInt8], path: String, maximumSize: Int = maximumSize,
+                              expectedSize: ExpectedSize? = nil) throws -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
-        return try inflate(bytes, path: path, maximumSize: maximumSize)
+        return try inflate(bytes, path: path, maximumSize: maximumSize, expectedSize: expectedSize)
     }
 
-    private static func inflate(_ input: [UInt8], path: String, maximumSize: Int) throws -> [UInt8] {
+    private static func inflate(_ input: [UInt8], path: String, maximumSize: Int, expectedSize: ExpectedSize?) throws -> [UInt8] {
         var stream = z_stream()
         // 16 + 15 window bits: expect a gzip wrapper.
         guard inflateInit2_(&stream, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -29,11 +38,11 @@ enum CompressedFile {
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(Swift.min(input.count * 4, maximumSize))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = input
-        let tooLarge = Int32.min  // not a zlib code
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
+        var limit = maximumSize, promised: Int?
+        enum Ending { case end, zlib(Int32), beyondLimit }
+        let ending: Ending = try input.withUnsafeMutableBufferPointer { inBuf in
             stream.next_in = inBuf.baseAddress
             stream.avail_in = UInt32(inBuf.count)
             while true {
@@ -43,18 +52,26 @@ enum CompressedFile {
                     return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk.count - Int(stream.avail_out)
-                if output.count + produced > maximumSize { return tooLarge }
+                if output.count + produced > limit { return .beyondLimit }
                 output.append(contentsOf: chunk[0..<produced])
-                if code == Z_STREAM_END { return code }
-                if code != Z_OK { return code }
-                if stream.avail_in == 0 && stream.avail_out != 0 { return Z_BUF_ERROR }
+                if promised == nil, let expectedSize, let size = try expectedSize(output) {
+                    promised = size
+                    limit = size
+                    if output.count > size { return .beyondLimit }
+                    output.reserveCapacity(size)
+                }
+                if code == Z_STREAM_END { return .end }
+                if code != Z_OK { return .zlib(code) }
+                if stream.avail_in == 0 && stream.avail_out != 0 { return .zlib(Z_BUF_ERROR) }
             }
         }
-        switch status {
-        case Z_STREAM_END: return output
-        case tooLarge: throw DataError(path, "gzip stream inflates beyond \(maximumSize) bytes")
-        case Z_BUF_ERROR: throw DataError(path, "truncated gzip stream")
-        default: throw DataError(path, "corrupt gzip stream (zlib error \(status))")
+        switch ending {
+        case .end: return output
+        case .beyondLimit:
+            if let promised { throw DataError(path, "gzip stream inflates beyond the \(promised) bytes its header promises") }
+            throw DataError(path, "gzip stream inflates beyond \(maximumSize) bytes")
+        case .zlib(Z_BUF_ERROR): throw DataError(path, "truncated gzip stream")
+        case .zlib(let status): throw DataError(path, "corrupt gzip stream (zlib error \(status))")
         }
     }
 }

@@ -53,15 +53,16 @@ public enum MNISTStyle {
     /// Where Debian's `dataset-fashion-mnist` package installs the files.
     public static let debianFashionMNIST = "/usr/share/datasets/fashion-mnist"
 
-    /// Loads `train` or `t10k` images and labels from `directory`, accepting `.gz` or raw files.
-    public static func load(directory: String, split: String) throws -> LabelledDataset {
+    /// Loads `train` or `t10k` images and labels from `directory`, accepting `.gz` or raw
+    /// files whose headers fit `budget`.
+    public static func load(directory: String, split: String, budget: MemoryBudget = .builtIn) throws -> LabelledDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError.missingDirectory(directory, source: "Fashion-MNIST: install Debian's dataset-fashion-mnist")
         }
-        let images = try IDXArray.read(try locate(directory, "\(split)-images-idx3-ubyte"))
+        let images = try IDXArray.read(try locate(directory, "\(split)-images-idx3-ubyte"), budget: budget)
         let labelsPath = try locate(directory, "\(split)-labels-idx1-ubyte")
-        let labels = try IDXArray.read(labelsPath)
+        let labels = try IDXArray.read(labelsPath, budget: budget)
         guard images.dimensions.count == 3 else { throw DataError(directory, "\(split) images are not [N, H, W]") }
         guard !images.dimensions.contains(0) else {
             throw DataError(directory, "\(split) images of shape \(images.dimensions) hold no pixels")

@@ -46,6 +46,18 @@ public struct NPYArray: Equatable, Sendable {
         return try parse([UInt8](data), path: path)
     }
 
+    /// Throws, naming `path`, the first NaN or infinite element and its index, for data that
+    /// must be finite (inputs, probe batches); `what` names the array in the message.
+    public func requireFinite(path: String, what: String = "inputs") throws {
+        guard let flat = values.firstIndex(where: { !$0.isFinite }) else { return }
+        var index: [Int] = [], rest = flat
+        for d in shape.reversed() {
+            index.insert(rest % Swift.max(d, 1), at: 0)
+            rest /= Swift.max(d, 1)
+        }
+        throw DataError(path, "\(values[flat]) at index \(index) (flat \(flat)): \(what) must be finite")
+    }
+
     /// Validates an in-memory `.npy` file; `path` is used in error messages.
     public static func parse(_ bytes: [UInt8], path: String) throws -> NPYArray {
         guard bytes.count >= 10 else { throw DataError(path, "too short for an NPY header (\(bytes.count) bytes)") }

@@ -3,7 +3,7 @@ import Tensors
 /// Labelled examples from a pair of `.npy` files: `inputs` of shape [N, d₁, …] (any dtype
 /// `NPYArray` reads; values kept as stored, no scaling) and `labels` of shape [N] holding class
 /// indices 0…C−1 (an integer dtype, or floats that are whole numbers). C is `classCount`, or
-/// the largest label + 1 when it is nil.
+/// the largest label + 1 when it is nil. A NaN or infinite input is refused with its index.
 ///
 /// ```python
 /// np.save("x.npy", x.astype(np.float32)); np.save("y.npy", y)   # x: [N, 40], y: [N]
@@ -23,6 +23,7 @@ public enum NPYDataset {
             throw DataError(inputsPath, "inputs of rank \(inputs.shape.count): examples may have at most \(most) dimensions")
         }
         guard !inputs.shape.contains(0) else { throw DataError(inputsPath, "inputs of shape \(inputs.shape) hold no values") }
+        try inputs.requireFinite(path: inputsPath)
         guard labels.shape == [n] else {
             throw DataError(labelsPath, "labels of shape \(labels.shape) do not match \(n) inputs (expected [\(n)])")
         }

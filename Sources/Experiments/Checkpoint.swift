@@ -7,12 +7,14 @@ import Training
 /// the network's state dict under its own names (`layers.0.weight`, …), optimiser state as
 /// `optimizer.<name>` flat vectors, hook state as `hook.<hook>.<key>`, and in the metadata
 /// the stream position, the optimiser's step count, the trainer RNG, the length of
-/// `metrics.jsonl` at that point and the BLAS thread count and kernel.
+/// `metrics.jsonl` at that point, the BLAS thread count and kernel, and the resolved config
+/// (its text and SHA-256) with the code version, so a resume can refuse a changed config.
 public struct Checkpoint {
     public static let format = "plasticitylab-checkpoint-1"
 
-    /// Writes the trainer's full state to `url` (atomically).
-    public static func save(_ trainer: Trainer, metricsBytes: UInt64, to url: URL) throws {
+    /// Writes the trainer's full state to `url` (atomically); `config` is the run's resolved
+    /// config text.
+    public static func save(_ trainer: Trainer, metricsBytes: UInt64, config: String, to url: URL) throws {
         var entries = trainer.network.stateDict()
         for (name, values) in trainer.optimizer.stateVectors() {
             entries.append(StateEntry(name: "optimizer.\(name)", tensor: Tensor(shape: Shape(values.count), values: values)))
@@ -23,12 +25,12 @@ public struct Checkpoint {
             }
         }
         let p = trainer.position
-        let metadata = [
+        let metadata = ConfigFingerprint.metadata(config).merging([
             "format": format, "task": String(p.task), "step": String(p.step), "global_step": String(p.globalStep),
             "optimizer_steps": String(trainer.optimizer.stepCount), "learning_rate": String(trainer.optimizer.learningRate),
             "rng_state": String(trainer.rng.state), "rng_increment": String(trainer.rng.increment),
             "metrics_bytes": String(metricsBytes), "task_loss_sum": "\(trainer.taskLossSum)", "blas_threads": String(BLAS.threads), "blas_core": BLAS.coreName,
-        ]
+        ]) { own, _ in own }
         try SafetensorsFile(stateDict: entries, metadata: metadata).write(to: url)
     }
 
@@ -42,12 +44,8 @@ public struct Checkpoint {
         return file
     }
 
-    /// Restores the trainer from `url`; returns the `metrics.jsonl` length to truncate to.
-    public static func restore(_ trainer: Trainer, from url: URL) throws -> UInt64 {
-        try restore(trainer, from: try read(url), url: url)
-    }
-
-    /// Restores the trainer from `file`, read from `url` by `read`.
+    /// Restores the trainer from `file`, read from `url` by `read`; returns the
+    /// `metrics.jsonl` length to truncate to.
     static func restore(_ trainer: Trainer, from file: SafetensorsFile, url: URL) throws -> UInt64 {
         func meta<T: LosslessStringConvertible>(_ key: String) throws -> T {
             guard let s = file.metadata[key], let v = T(s) else {

@@ -41,12 +41,16 @@ public struct CheckpointDiagnosis {
 
     /// Loads the network and the probe batch; errors name the file at fault.
     public init(checkpoint: String, architecture: Architecture, probe source: ProbeSource,
-                probeSize: Int = 256, initial: String? = nil, seed: UInt64 = 0) throws {
+                probeSize: Int = 256, initial: String? = nil, seed: UInt64 = 0,
+                budget: MemoryBudget = .builtIn, architectureSource: String = "--arch") throws {
         guard probeSize > 0 else { throw ConfigError(file: checkpoint, "probe size must be ≥ 1") }
         let model = try Self.modelEntries(checkpoint)
         let outputs = try Self.outputWidth(model, file: checkpoint)
-        let batch = try Self.probeBatch(source, size: probeSize)
+        let batch = try Self.probeBatch(source, size: probeSize, budget: budget)
         let shape = Shape(Array(batch.inputs.shape.dimensions.dropFirst()))
+        let n = batch.exampleCount
+        try budget.check(architecture, inputShape: shape, outputs: outputs, input: architectureSource,
+                         usage: "diagnosis on \(n) probe examples") { $0.diagnosisBytes(probe: n, curvature: true) }
         let build = {
             var rng = RandomGenerator(seed: seed)
             return try architecture.build(inputShape: shape, outputs: outputs, rng: &rng)
@@ -109,16 +113,18 @@ public struct CheckpointDiagnosis {
     }
 
     static func load(_ entries: [StateEntry], into network: Network, file: String) throws {
-        do { try network.load(entries, strict: true) } catch {
+        do { try network.load(entries, strict: true) } catch let e as StateDictError where e.isNonFinite {
+            throw ConfigError(file: file, e.description)
+        } catch {
             throw ConfigError(file: file, "does not fit the architecture: \(error)")
         }
     }
 
-    static func probeBatch(_ source: ProbeSource, size: Int) throws -> ProbeBatch {
+    static func probeBatch(_ source: ProbeSource, size: Int, budget: MemoryBudget) throws -> ProbeBatch {
         let data: LabelledDataset
         switch source {
         case .dataset(let config, let split):
-            let (train, test) = try config.load()
+            let (train, test) = try config.load(budget: budget)
             switch split {
             case "train": data = train
             case "test":
@@ -133,6 +139,7 @@ public struct CheckpointDiagnosis {
             guard array.shape.count >= 2, array.shape.count <= Shape.maximumRank, array.shape[0] > 0 else {
                 throw DataError(inputs, "probe inputs must be [N, …] with N ≥ 1 and rank 2…\(Shape.maximumRank), got shape \(array.shape)")
             }
+            try array.requireFinite(path: inputs, what: "probe inputs")
             let n = Swift.min(size, array.shape[0]), d = array.values.count / array.shape[0]
             let x = Tensor(shape: Shape([n] + array.shape.dropFirst()), values: Array(array.values[0..<(n * d)]))
             return ProbeBatch(inputs: x)

@@ -1,22 +1,25 @@
 import Datasets
+import Tensors
 
 extension DataConfig {
     /// How a missing data directory is fixed when the directory comes from a config.
     public static let directoryRemedy = "set data.dir in the config to the folder holding the files"
 
-    /// Loads the base training and held-out data this config names. A missing data directory
-    /// says to set `data.dir` (a command with a directory flag replaces that remedy).
-    public func load() throws -> (train: LabelledDataset, test: LabelledDataset?) {
-        do { return try loadSplits() } catch let e as DataError where e.isMissingDirectory && e.remedy == nil {
+    /// Loads the base training and held-out data this config names; file headers must fit
+    /// `budget`. A missing data directory says to set `data.dir` (a command with a directory
+    /// flag replaces that remedy).
+    public func load(budget: MemoryBudget = .builtIn) throws -> (train: LabelledDataset, test: LabelledDataset?) {
+        do { return try loadSplits(budget) } catch let e as DataError where e.isMissingDirectory && e.remedy == nil {
             throw e.with(remedy: Self.directoryRemedy)
         }
     }
 
-    private func loadSplits() throws -> (train: LabelledDataset, test: LabelledDataset?) {
+    private func loadSplits(_ budget: MemoryBudget) throws -> (train: LabelledDataset, test: LabelledDataset?) {
         switch dataset {
         case "fashion-mnist", "mnist":
             let dir = directory.isEmpty ? (dataset == "mnist" ? "/usr/share/datasets/mnist" : MNISTStyle.debianFashionMNIST) : directory
-            return (try MNISTStyle.load(directory: dir, split: "train"), try MNISTStyle.load(directory: dir, split: "t10k"))
+            return (try MNISTStyle.load(directory: dir, split: "train", budget: budget),
+                    try MNISTStyle.load(directory: dir, split: "t10k", budget: budget))
         case "cifar10":
             return (try CIFAR.loadCIFAR10(directory: directory, split: .train), try CIFAR.loadCIFAR10(directory: directory, split: .test))
         case "cifar100":

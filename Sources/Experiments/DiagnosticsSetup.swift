@@ -15,6 +15,7 @@ extension DiagnosticsConfig {
         let probe: ProbeBatch
         if !probeFile.isEmpty {
             let array = try NPYArray.read(probeFile)
+            try array.requireFinite(path: probeFile, what: "diagnostics.probe_file inputs")
             probe = ProbeBatch(inputs: Tensor(shape: Shape(array.shape), values: array.values), loss: loss)
         } else {
             let data = stream.task(0).train

@@ -32,16 +32,26 @@ public final class ExperimentRun {
     private let lock: RunLock
     /// Checkpoints skipped on resume because they could not be read (newest first), with why.
     public private(set) var skippedCheckpoints: [String] = []
+    /// Whether a resume may continue under a config that differs from its checkpoint's.
+    private let allowConfigChange: Bool
+    /// The changed keys a resume continued under (with `allowConfigChange`), recorded in the metrics.
+    public private(set) var configChanges: [String] = []
 
     /// Prepares a run. With `resume`, the directory's `config.toml` must exist and the newest
     /// checkpoint (if any) is restored; otherwise `config` is written into a new directory.
-    public init(config: ExperimentConfig, directory: RunDirectory, resume: Bool) throws {
+    /// The network's training footprint (batch and probe batch) must fit `budget`; `source`
+    /// names the config in that error (default: the run's config.toml). A resume refuses a
+    /// config.toml edited since the checkpoint, naming the changed keys, unless
+    /// `allowConfigChange`.
+    public init(config: ExperimentConfig, directory: RunDirectory, resume: Bool,
+                budget: MemoryBudget = .builtIn, source: String? = nil, allowConfigChange: Bool = false) throws {
         self.config = config
         self.directory = directory
+        self.allowConfigChange = allowConfigChange
         try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
         lock = try RunLock(directory)
         BLAS.setThreads(config.train.threads)
-        let (train, test) = try config.data.load()
+        let (train, test) = try config.data.load(budget: budget)
         let stream = try config.stream.makeStream(train: train, test: test)
         let classification = stream.task(0).train.labels != nil
         let lossKind = config.loss.resolved(classification: classification)
@@ -51,6 +61,12 @@ public final class ExperimentRun {
         }
         var rng = RandomGenerator(seed: config.seed)
         let outputs = lossKind.outputCount(targetWidth: stream.outputWidth)
+        let batch = config.train.batchSize, groups = config.diagnostics.groups
+        let probe = groups.isEmpty ? 0 : config.diagnostics.probeSize, curvature = groups.contains { $0.hasPrefix("hessian") }
+        try budget.check(config.model, inputShape: stream.exampleShape, outputs: outputs, input: "\(source ?? directory.configURL.path): model",
+                         usage: "training on batches of \(batch)" + (probe > 0 ? ", diagnostics on \(probe) probe examples" : "")) {
+            $0.trainingBytes(batch: batch) + (probe > 0 ? $0.diagnosisBytes(probe: probe, curvature: curvature) : 0)
+        }
         let network = try InterventionCatalog.prepare(
             try config.model.build(inputShape: stream.exampleShape, outputs: outputs, rng: &rng), for: config.interventions)
         var options = TrainerOptions()
@@ -76,15 +92,22 @@ public final class ExperimentRun {
     }
 
     /// Opens a run directory for resuming: reads its resolved `config.toml`.
-    public static func resuming(_ directory: RunDirectory) throws -> ExperimentRun {
-        try ExperimentRun(config: try ExperimentConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true)
+    public static func resuming(_ directory: RunDirectory, budget: MemoryBudget = .builtIn,
+                                allowConfigChange: Bool = false) throws -> ExperimentRun {
+        try ExperimentRun(config: try ExperimentConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true,
+                          budget: budget, allowConfigChange: allowConfigChange)
     }
 
     /// Restores the newest readable checkpoint, if any, and returns the metrics length to
     /// keep. Unreadable checkpoints (damaged on disk) are skipped for older ones and noted.
     private func restoreNewest() throws -> UInt64 {
         try directory.restoreNewestCheckpoint(skipped: &skippedCheckpoints, read: Checkpoint.read) { file, url in
-            try Checkpoint.restore(trainer, from: file, url: url)
+            let changes = ConfigFingerprint.changes(recordedIn: file.metadata, comparedTo: config.toml)
+            if !changes.isEmpty && !allowConfigChange {
+                throw ConfigFingerprint.refusal(configFile: directory.configURL.path, checkpoint: url.lastPathComponent, changes: changes)
+            }
+            configChanges = changes
+            return try Checkpoint.restore(trainer, from: file, url: url)
         }
     }
 
@@ -99,6 +122,12 @@ public final class ExperimentRun {
         let keep = resume ? try restoreNewest() : 0
         if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
+        if !configChanges.isEmpty {
+            let p = trainer.position
+            try metrics.write(MetricsRecord([("event", .string("config_change")), ("task", .int(p.task + 1)), ("step", .int(p.step)),
+                                             ("global_step", .int(p.globalStep)), ("changes", .string(configChanges.joined(separator: "; "))),
+                                             ("code_version", .string(BuildInfo.commit))]).jsonLine)
+        }
         let events = try EventFileWriter(directory: directory.url, resumedAt: resume ? trainer.position.globalStep : nil)
         let start = Date(), startStep = trainer.position.globalStep
         var lastAccuracy: Double?
@@ -152,7 +181,7 @@ public final class ExperimentRun {
     private func checkpoint(bytes: UInt64) throws {
         try trainer.checkParametersFinite()
         let step = trainer.position.globalStep
-        try Checkpoint.save(trainer, metricsBytes: bytes, to: directory.checkpointURL(step: step))
+        try Checkpoint.save(trainer, metricsBytes: bytes, config: config.toml, to: directory.checkpointURL(step: step))
         for old in directory.checkpoints().dropLast(config.train.keepCheckpoints) {
             try? FileManager.default.removeItem(at: old.url)
         }

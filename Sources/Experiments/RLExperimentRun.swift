@@ -18,8 +18,16 @@ public final class RLExperimentRun {
     /// Checkpoints skipped on resume because they could not be read (newest first), with why.
     public private(set) var skippedCheckpoints: [String] = []
 
-    /// Prepares a run; with `resume` the directory must hold the run's `config.toml`.
-    public init(config: RLRunConfig, directory: RunDirectory, resume: Bool) throws {
+    /// Whether a resume may continue under a config that differs from its checkpoint's.
+    private let allowConfigChange: Bool
+    /// The changed keys a resume continued under (with `allowConfigChange`), recorded in the metrics.
+    public private(set) var configChanges: [String] = []
+
+    /// Prepares a run; with `resume` the directory must hold the run's `config.toml`, and a
+    /// config.toml edited since the checkpoint is refused (naming the changed keys) unless
+    /// `allowConfigChange`.
+    public init(config: RLRunConfig, directory: RunDirectory, resume: Bool, allowConfigChange: Bool = false) throws {
+        self.allowConfigChange = allowConfigChange
         self.config = config
         self.directory = directory
         try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
@@ -33,8 +41,9 @@ public final class RLExperimentRun {
     }
 
     /// Opens a run directory for resuming: reads its `config.toml`.
-    public static func resuming(_ directory: RunDirectory) throws -> RLExperimentRun {
-        try RLExperimentRun(config: try RLRunConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true)
+    public static func resuming(_ directory: RunDirectory, allowConfigChange: Bool = false) throws -> RLExperimentRun {
+        try RLExperimentRun(config: try RLRunConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true,
+                            allowConfigChange: allowConfigChange)
     }
 
     /// Restores the newest readable checkpoint and returns the metrics length to keep (0:
@@ -45,6 +54,11 @@ public final class RLExperimentRun {
             guard file.metadata["format"] == DQNRun.checkpointFormat else { throw RLError("\(url.path): not an RL checkpoint") }
             return file
         }) { file, url in
+            let changes = ConfigFingerprint.changes(recordedIn: file.metadata, comparedTo: config.toml)
+            if !changes.isEmpty && !allowConfigChange {
+                throw ConfigFingerprint.refusal(configFile: directory.configURL.path, checkpoint: url.lastPathComponent, changes: changes)
+            }
+            configChanges = changes
             do { try run.restore(from: file) } catch { throw ConfigError(file: url.path, "\(error)") }
             guard let keep = file.metadata["metrics_bytes"].flatMap(UInt64.init) else {
                 throw ConfigError(file: url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
@@ -61,6 +75,11 @@ public final class RLExperimentRun {
         let keep = resume ? try restoreNewest() : 0
         if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
+        if !configChanges.isEmpty {
+            try metrics.write(MetricsRecord([("event", .string("config_change")), ("frame", .int(run.frame)),
+                                             ("changes", .string(configChanges.joined(separator: "; "))),
+                                             ("code_version", .string(BuildInfo.commit))]).jsonLine)
+        }
         let start = Date()
         let finished: Bool
         do {
@@ -86,7 +105,7 @@ public final class RLExperimentRun {
     }
 
     private func checkpoint(bytes: UInt64) throws {
-        let file = try run.checkpoint(metadata: ["metrics_bytes": String(bytes), "config": config.name])
+        let file = try run.checkpoint(metadata: ConfigFingerprint.metadata(config.toml).merging(["metrics_bytes": String(bytes), "config": config.name]) { _, own in own })
         try file.write(to: directory.checkpointURL(step: run.frame))
         for old in directory.checkpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old.url) }
     }

@@ -8,7 +8,9 @@ import Foundation
 /// one diverging run does not stop the others. A run directory that already holds a
 /// `config.toml` (an earlier sitting's, or one committed under `results/` from another
 /// machine) must hold exactly the planned config: otherwise the study stops before running
-/// anything, naming the run, rather than mixing runs of two designs.
+/// anything, naming the run, rather than mixing runs of two designs. The study holds a lock on
+/// its directory (a second study there is refused), and its runs stop, checkpointed, when it
+/// dies (even by SIGKILL), so a rerun resumes every one of them.
 public struct StudyRunner {
     /// What happened to one run.
     public struct Outcome: Sendable {
@@ -20,6 +22,10 @@ public struct StudyRunner {
         /// How the run ended, from its `summary.json` (nil if it wrote none).
         public let status: RunSummary.Status?
     }
+
+    /// The environment variable that gives a run the study's pid: a run whose parent is no
+    /// longer that process (the study was killed) checkpoints and stops as if interrupted.
+    public static let parentVariable = "PLASTICITY_STUDY_PID"
 
     public let plan: StudyPlan
     public let directory: URL
@@ -39,6 +45,8 @@ public struct StudyRunner {
     /// starts and the running ones get SIGTERM (so each checkpoints and exits).
     public func run(interrupted: () -> Bool = { false }, progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("configs"), withIntermediateDirectories: true)
+        let lock = try RunLock(RunDirectory(directory.path))
+        defer { withExtendedLifetime(lock) {} }
         var pending: [StudyPlan.PlannedRun] = []
         var outcomes: [Outcome] = []
         for run in plan.runs {
@@ -147,6 +155,7 @@ public struct StudyRunner {
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle
         p.standardError = handle
+        p.environment = ProcessInfo.processInfo.environment.merging([Self.parentVariable: String(getpid())]) { _, own in own }
         try p.run()
         return (run, p, Date(), log)
     }

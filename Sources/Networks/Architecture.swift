@@ -124,6 +124,19 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// conv families. Throws if the fields are invalid, the rank is wrong or pooling shrinks
     /// the feature map to nothing.
     public func build(inputShape: Shape, outputs: Int, rng: inout RandomGenerator) throws -> Network {
+        Network(Sequential(try assemble(inputShape: inputShape, outputs: outputs, rng: &rng, materialize: true).layers))
+    }
+
+    /// What `build` would allocate, counted without allocating it; throws as `build` does.
+    public func footprint(inputShape: Shape, outputs: Int) throws -> ArchitectureFootprint {
+        var unused = RandomGenerator(seed: 0)
+        return try assemble(inputShape: inputShape, outputs: outputs, rng: &unused, materialize: false).footprint
+    }
+
+    /// The layers in order, or (`materialize` false) only their shapes and sizes: no layer is
+    /// created and `rng` is not drawn from.
+    private func assemble(inputShape: Shape, outputs: Int, rng: inout RandomGenerator,
+                          materialize: Bool) throws -> ArchitectureBuilder {
         try validate()
         guard outputs > 0 else { throw ArchitectureError("outputs", "\(outputs) (must be 1 or more)") }
         let dims = inputShape.dimensions
@@ -133,7 +146,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         if family != .mlp && dims.count != 3 {
             throw ArchitectureError("inputShape", "\(inputShape) has rank \(dims.count) (\(family.rawValue) needs [C, H, W])")
         }
-        var b = ArchitectureBuilder(architecture: self, shape: dims)
+        var b = ArchitectureBuilder(architecture: self, shape: dims, materialize: materialize)
         switch family {
         case .mlp:
             b.flatten()
@@ -159,7 +172,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
             b.globalAveragePool()
         }
         b.linear(outputs, rng: &rng)
-        return Network(Sequential(b.layers))
+        return b
     }
 }
 
@@ -178,60 +191,81 @@ public struct ArchitectureError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(field): \(message)" }
 }
 
-/// Appends layers to a list while tracking one example's shape ([F] or [C, H, W]).
+/// Appends layers to a list while tracking one example's shape ([F] or [C, H, W]) and the
+/// footprint; with `materialize` false it only tracks (no layer is created).
 private struct ArchitectureBuilder {
     let architecture: Architecture
+    let materialize: Bool
     var shape: [Int]
     var layers: [any Layer] = []
+    var footprint = ArchitectureFootprint()
 
-    init(architecture: Architecture, shape: [Int]) {
+    init(architecture: Architecture, shape: [Int], materialize: Bool) {
         self.architecture = architecture
         self.shape = shape
+        self.materialize = materialize
+    }
+
+    /// Floats in one example at the current shape.
+    private var size: Double { shape.reduce(1.0) { $0 * Double($1) } }
+
+    private mutating func append(_ layer: @autoclosure () -> any Layer, parameters: Double = 0) {
+        if materialize { layers.append(layer()) }
+        footprint.parameters += parameters
     }
 
     mutating func flatten() {
-        layers.append(Flatten())
+        append(Flatten())
         shape = [shape.reduce(1, *)]
     }
 
     mutating func linear(_ out: Int, rng: inout RandomGenerator) {
-        layers.append(Linear(shape[0], out, rng: &rng))
+        let inputs = shape[0]
+        append(Linear(inputs, out, rng: &rng), parameters: (Double(inputs) + 1) * Double(out))
         shape = [out]
+        footprint.activationsPerExample += size
     }
 
     /// `nn.Conv2d(C, out, k, stride, padding=k/2)`, bias only when no batchnorm follows.
     mutating func conv(_ out: Int, kernel: Int = 3, stride: Int = 1, rng: inout RandomGenerator) {
-        let conv = Conv2d(shape[0], out, kernelSize: kernel, stride: stride, padding: kernel / 2,
-                          bias: architecture.norm != .batchnorm, rng: &rng)
-        layers.append(conv)
-        shape = [out, conv.outputSize(shape[1]), conv.outputSize(shape[2])]
+        let bias = architecture.norm != .batchnorm
+        let outputSize = { (n: Int) in (n + 2 * (kernel / 2) - kernel) / stride + 1 }
+        let channels = shape[0], patch = Double(channels) * Double(kernel * kernel)
+        append(Conv2d(channels, out, kernelSize: kernel, stride: stride, padding: kernel / 2, bias: bias, rng: &rng),
+               parameters: (patch + (bias ? 1 : 0)) * Double(out))
+        shape = [out, outputSize(shape[1]), outputSize(shape[2])]
+        footprint.activationsPerExample += size
+        footprint.workspacePerExample += patch * Double(shape[1]) * Double(shape[2])
     }
 
     /// The norm for the current shape (LayerNorm over the whole example, BatchNorm per channel).
     mutating func normalize() {
+        let current = shape
         switch architecture.norm {
-        case .none: break
-        case .layernorm: layers.append(LayerNorm(Shape(shape)))
-        case .batchnorm: layers.append(BatchNorm(shape[0]))
+        case .none: return
+        case .layernorm: append(LayerNorm(Shape(current)), parameters: 2 * size)
+        case .batchnorm: append(BatchNorm(current[0]), parameters: 4 * Double(current[0]) + 1)
         }
+        footprint.activationsPerExample += size
     }
 
     /// The activation; crelu and fourier double the feature axis.
     mutating func activate() {
         switch architecture.activation {
         case "crelu":
-            layers.append(CReLU())
+            append(CReLU())
             shape[0] *= 2
         case "fourier":
-            layers.append(FourierActivation())
+            append(FourierActivation())
             shape[0] *= 2
-        case "leaky_relu": layers.append(Activation(.leakyReLU()))
-        case "tanh": layers.append(Activation(.tanh))
-        case "sigmoid": layers.append(Activation(.sigmoid))
-        case "gelu": layers.append(Activation(.gelu))
-        case "identity": layers.append(Activation(.identity))
-        default: layers.append(Activation(.relu))
+        case "leaky_relu": append(Activation(.leakyReLU()))
+        case "tanh": append(Activation(.tanh))
+        case "sigmoid": append(Activation(.sigmoid))
+        case "gelu": append(Activation(.gelu))
+        case "identity": append(Activation(.identity))
+        default: append(Activation(.relu))
         }
+        footprint.activationsPerExample += size
     }
 
     mutating func normalizeAndActivate() {
@@ -240,33 +274,42 @@ private struct ArchitectureBuilder {
     }
 
     mutating func maxPool(input: Shape) throws {
-        layers.append(MaxPool2d(kernelSize: 2))
+        append(MaxPool2d(kernelSize: 2))
         shape = [shape[0], shape[1] / 2, shape[2] / 2]
         guard shape[1] > 0 && shape[2] > 0 else {
             throw ArchitectureError("inputShape", "\(input) is too small for \(architecture.family.rawValue) (a 2×2 max-pool leaves an empty feature map)")
         }
+        footprint.activationsPerExample += size
     }
 
     mutating func globalAveragePool() {
-        layers.append(GlobalAvgPool2d())
+        append(GlobalAvgPool2d())
         shape = [shape[0]]
+        footprint.activationsPerExample += size
     }
 
     /// A ResNet basic block (He et al. 2016) without its final activation.
     mutating func basicBlock(_ out: Int, stride: Int, rng: inout RandomGenerator) {
-        var body = ArchitectureBuilder(architecture: architecture, shape: shape)
+        var body = ArchitectureBuilder(architecture: architecture, shape: shape, materialize: materialize)
         body.conv(out, stride: stride, rng: &rng)
         body.normalizeAndActivate()
         body.conv(out, rng: &rng)
         body.normalize()
-        var shortcut: (any Layer)?
+        var shortcut: ArchitectureBuilder?
         if stride != 1 || out != shape[0] {
-            var s = ArchitectureBuilder(architecture: architecture, shape: shape)
+            var s = ArchitectureBuilder(architecture: architecture, shape: shape, materialize: materialize)
             s.conv(out, kernel: 1, stride: stride, rng: &rng)
             s.normalize()
-            shortcut = Sequential(s.layers)
+            shortcut = s
         }
-        layers.append(Residual(Sequential(body.layers), shortcut: shortcut))
+        let parts = [body.footprint] + (shortcut.map { [$0.footprint] } ?? [])
+        for part in parts {
+            footprint.parameters += part.parameters
+            footprint.activationsPerExample += part.activationsPerExample
+            footprint.workspacePerExample += part.workspacePerExample
+        }
         shape = body.shape
+        footprint.activationsPerExample += size  // the sum body + shortcut
+        if materialize { layers.append(Residual(Sequential(body.layers), shortcut: shortcut.map { Sequential($0.layers) })) }
     }
 }

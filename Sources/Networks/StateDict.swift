@@ -16,6 +16,8 @@ public struct StateEntry {
 /// A problem loading a state dict into a network; `description` names the key.
 public struct StateDictError: Error, CustomStringConvertible {
     public let description: String
+    /// Whether the entry names and shapes fit but a value is NaN or infinite.
+    public var isNonFinite = false
 }
 
 extension Network {
@@ -26,7 +28,8 @@ extension Network {
     }
 
     /// Copies matching entries into the parameters and buffers. With `strict`, a missing or
-    /// unexpected key is an error; a shape mismatch is always an error. Nothing is modified
+    /// unexpected key is an error; a shape mismatch or a NaN/infinite value is always an error
+    /// (naming the key and the first bad index). Nothing is modified
     /// unless every check passes. A state dict named as before the mlp always began with its
     /// Flatten (see `legacyRenaming(of:)`) loads too.
     public func load(_ entries: [StateEntry], strict: Bool = true) throws {
@@ -40,7 +43,7 @@ extension Network {
         var targets: [(String, UnsafeMutablePointer<Float>, Shape)] = []
         for (name, p) in parameters { targets.append((name, p.value, p.shape)) }
         for (name, b) in buffers { targets.append((name, b.tensor.data, b.tensor.shape)) }
-        var plan: [(UnsafeMutablePointer<Float>, Tensor)] = []
+        var plan: [(name: String, pointer: UnsafeMutablePointer<Float>, tensor: Tensor)] = []
         for (name, pointer, shape) in targets {
             guard let e = byName.removeValue(forKey: name) else {
                 if strict { throw StateDictError(description: "missing key '\(name)'") }
@@ -49,12 +52,18 @@ extension Network {
             guard e.tensor.shape == shape || (e.tensor.count == 1 && shape.elementCount == 1) else {
                 throw StateDictError(description: "key '\(name)' has shape \(e.tensor.shape), the network expects \(shape)")
             }
-            plan.append((pointer, e.tensor))
+            plan.append((name, pointer, e.tensor))
         }
         if strict, let extra = byName.keys.sorted().first {
             throw StateDictError(description: "unexpected key '\(extra)'")
         }
-        for (pointer, t) in plan { pointer.update(from: t.data, count: t.count) }
+        for (name, _, t) in plan {
+            if let i = (0..<t.count).first(where: { !t.data[$0].isFinite }) {
+                throw StateDictError(description: "key '\(name)' holds \(t.data[i]) at flat index \(i) of \(t.count): parameters and buffers must be finite",
+                                     isNonFinite: true)
+            }
+        }
+        for (_, pointer, t) in plan { pointer.update(from: t.data, count: t.count) }
     }
 }
 

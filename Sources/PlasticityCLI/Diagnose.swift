@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Networks
 import Reports
+import Tensors
 
 /// `plasticity diagnose`: every plasticity diagnostic of one saved network.
 struct Diagnose: ParsableCommand {
@@ -38,6 +39,7 @@ struct Diagnose: ParsableCommand {
     @Option(help: "Checkpoint at initialisation, for distances and drifts from it.") var initial: String?
     @Option(help: "Seed of the fresh network the probe-task group compares with.") var seed: UInt64 = 0
     @Option(help: "Most Hutchinson samples for the Hessian trace (one Hessian-vector product each).") var traceSamples = 100
+    @Option(help: MemoryLimitFlag.help) var memoryLimit: String?
     @Flag(help: "Print one JSON object instead of the table.") var json = false
 
     func validate() throws {
@@ -61,7 +63,9 @@ struct Diagnose: ParsableCommand {
                 source = .dataset(dataConfig, split: split)
             }
             let diagnosis = try CheckpointDiagnosis(checkpoint: checkpoint, architecture: architecture, probe: source,
-                                                    probeSize: probeSize, initial: initial, seed: seed)
+                                                    probeSize: probeSize, initial: initial, seed: seed,
+                                                    budget: try MemoryBudget.standard(flag: memoryLimit),
+                                                    architectureSource: arch != nil ? "--arch" : "\(Self.configPath(config!)): model")
             let names = groups.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             let results = try diagnosis.run(groups: names, traceSamples: traceSamples)
             Console.line(json ? try Self.json(diagnosis, source: source, results) : Self.table(diagnosis, source: source, results))

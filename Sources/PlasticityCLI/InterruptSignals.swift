@@ -1,4 +1,5 @@
 import Dispatch
+import Experiments
 import Foundation
 import Synchronization
 
@@ -6,12 +7,16 @@ import Synchronization
 /// points), so an interrupted run writes a final checkpoint and exits cleanly. The signals
 /// are ignored at the process level and delivered to a dispatch source, so no code runs in
 /// a signal handler; the source's handler only records the signal. A second signal while
-/// the first is being honoured exits at once with status 128 + signal.
+/// the first is being honoured exits at once with status 128 + signal. A study's run also
+/// treats the study's death as SIGTERM (see `watchStudy`).
 final class InterruptSignals: Sendable {
     private let number = Atomic<Int32>(0)
     private nonisolated(unsafe) var sources: [DispatchSourceSignal] = []
 
+    private nonisolated(unsafe) var parentWatch: DispatchSourceTimer?
+
     init() {
+        watchStudy()
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -21,6 +26,20 @@ final class InterruptSignals: Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// A run started by a study (`StudyRunner.parentVariable` set) counts its study's death —
+    /// its parent pid changing, checked every second — as a SIGTERM, so it checkpoints and
+    /// stops instead of running on as an orphan.
+    private func watchStudy() {
+        guard let text = ProcessInfo.processInfo.environment[StudyRunner.parentVariable], let study = Int32(text) else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now(), repeating: 1.0)
+        timer.setEventHandler { [self] in
+            if getppid() != study { _ = self.number.compareExchange(expected: 0, desired: SIGTERM, ordering: .relaxed) }
+        }
+        timer.resume()
+        parentWatch = timer
     }
 
     /// The signal received so far, if any.

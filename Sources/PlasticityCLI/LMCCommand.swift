@@ -53,19 +53,27 @@ struct LMCCommand: ParsableCommand {
     @Option(help: "Perturbation norm (default: each layer's A–B distance).") var radius: Double?
     @Option(help: "Random perturbations per layer.") var samples = 5
     @Option(help: "Seed of the perturbations.") var seed: UInt64 = 0
+    @Option(help: MemoryLimitFlag.help) var memoryLimit: String?
     @Option(help: "Output directory.") var out = "lmc"
 
+    /// Most α grid points and perturbation samples: far above any published grid (21–51), low
+    /// enough that a typo cannot ask for hours of evaluations or gigabytes of curves.
+    static let maximumPoints = 10_001, maximumSamples = 10_000
+
     func validate() throws {
-        guard points >= 2 else { throw ValidationError("--points must be at least 2") }
-        guard trainSubset >= 0, testSubset >= 0, samples >= 1 else { throw ValidationError("subsets must be ≥ 0 and --samples ≥ 1") }
+        guard points >= 2, points <= Self.maximumPoints else { throw ValidationError("--points must be 2…\(Self.maximumPoints), got \(points)") }
+        guard trainSubset >= 0, testSubset >= 0 else { throw ValidationError("--train-subset and --test-subset must be ≥ 0") }
+        guard samples >= 1, samples <= Self.maximumSamples else { throw ValidationError("--samples must be 1…\(Self.maximumSamples), got \(samples)") }
     }
 
     func run() throws {
         do {
             let experiment = try resolvedConfig()
+            let budget = try MemoryBudget.standard(flag: memoryLimit)
             let (train, test, dataset) = try ConnectivityInputs.evaluationSets(
-                experiment.data, trainLimit: trainSubset == 0 ? nil : trainSubset, testLimit: testSubset == 0 ? nil : testSubset)
-            let network = try ConnectivityInputs.network(experiment, for: dataset)
+                experiment.data, trainLimit: trainSubset == 0 ? nil : trainSubset, testLimit: testSubset == 0 ? nil : testSubset, budget: budget)
+            let network = try ConnectivityInputs.network(experiment, for: dataset, budget: budget,
+                                                         source: arch != nil ? "--arch" : config.map { "\($0): model" } ?? "\(a)'s config.toml: model")
             let pair = try EndpointPair(network: network, a: URL(fileURLWithPath: a), b: URL(fileURLWithPath: b))
             var options = ConnectivityOptions()
             options.alphas = ConnectivityOptions.grid(points)

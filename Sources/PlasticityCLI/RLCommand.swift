@@ -200,6 +200,7 @@ enum RLRunner {
             try? report(record, run: experiment.run, total: experiment.config.run.frames, frames: frames)
         }
         for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped \(skipped)") }
+        for change in experiment.configChanges { Console.error("warning: resumed under a changed config: \(change)") }
         switch summary.status {
         case .finished: Console.line("run finished: \(experiment.directory.url.path)")
         case .diverged:
@@ -251,10 +252,13 @@ struct RLResume: ParsableCommand {
 
     @Argument(help: "The run directory.") var directory: String
     @Option(help: "Directory for SVG frames of environment 0, one per metrics record.") var frames: String?
+    @Flag(help: "Continue although config.toml was edited since the checkpoint (the changed keys are recorded in metrics.jsonl).")
+    var allowConfigChange = false
 
     func run() throws {
         do {
-            try RLRunner.execute(try RLExperimentRun.resuming(RunDirectory(directory)), resume: true, frames: frames)
+            try RLRunner.execute(try RLExperimentRun.resuming(RunDirectory(directory), allowConfigChange: allowConfigChange),
+                                 resume: true, frames: frames)
         } catch let e as ExitCode {
             throw e
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Tensors
 
 /// `plasticity run`: train one experiment config into a run directory, or resume one.
 struct Run: ParsableCommand {
@@ -21,20 +22,26 @@ struct Run: ParsableCommand {
     @Argument(help: "Experiment config (TOML).") var config: String?
     @Option(help: "Run directory to create.") var out: String?
     @Option(help: "Run directory to continue from its newest checkpoint.") var resume: String?
+    @Option(help: MemoryLimitFlag.help) var memoryLimit: String?
+    @Flag(help: "With --resume: continue although config.toml was edited since the checkpoint (the changed keys are recorded in metrics.jsonl).")
+    var allowConfigChange = false
     @Option(help: ArgumentHelp("Stop after this global step (for testing resume).", visibility: .hidden)) var stopAfter: Int?
 
     func validate() throws {
         if resume == nil && (config == nil || out == nil) { throw ValidationError("give CONFIG and --out DIR, or --resume DIR") }
         if resume != nil && config != nil { throw ValidationError("--resume takes its config from the run directory; drop CONFIG") }
+        if allowConfigChange && resume == nil { throw ValidationError("--allow-config-change applies to --resume only") }
     }
 
     func run() throws {
         do {
             let experiment: ExperimentRun
+            let budget = try MemoryBudget.standard(flag: memoryLimit)
             if let dir = resume {
-                experiment = try ExperimentRun.resuming(RunDirectory(dir))
+                experiment = try ExperimentRun.resuming(RunDirectory(dir), budget: budget, allowConfigChange: allowConfigChange)
             } else {
-                experiment = try ExperimentRun(config: try ExperimentConfig.load(path: config!), directory: RunDirectory(out!), resume: false)
+                experiment = try ExperimentRun(config: try ExperimentConfig.load(path: config!), directory: RunDirectory(out!), resume: false,
+                                               budget: budget, source: config!)
             }
             let limit = stopAfter
             let progress = ProgressLine()
@@ -45,6 +52,7 @@ struct Run: ParsableCommand {
             }
             progress.finish()
             for skipped in experiment.skippedCheckpoints { Console.error("warning: skipped damaged checkpoint: \(skipped)") }
+            for change in experiment.configChanges { Console.error("warning: resumed under a changed config: \(change)") }
             let path = experiment.directory.url.path
             switch summary?.status {
             case .finished?:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Reports
+import Tensors
 
 /// `plasticity study`: run a built-in (or edited) study and write its report.
 struct Study: ParsableCommand {
@@ -28,6 +29,7 @@ struct Study: ParsableCommand {
     @Option(help: "slurm: an extra #SBATCH option, such as --sbatch=--partition=cpu (repeatable).") var sbatch: [String] = []
     @Flag(help: "slurm: write the batch script but do not submit it.") var noSubmit = false
     @Option(help: "Study directory.") var out: String?
+    @Option(help: MemoryLimitFlag.help) var memoryLimit: String?
     @Flag(help: "Print the study's TOML file as written (includes unresolved) and exit.") var printConfig = false
 
     func run() throws {
@@ -38,6 +40,10 @@ struct Study: ParsableCommand {
                     Console.line("\(preset.padding(toLength: 18, withPad: " ", startingAt: 0)) \(plan.title)\n\(String(repeating: " ", count: 19))source: \(plan.source)")
                 }
                 return
+            }
+            if let memoryLimit {  // checked here; the runs read it from their environment
+                _ = try MemoryBudget.standard(flag: memoryLimit)
+                setenv(MemoryBudget.environmentVariable, memoryLimit, 1)
             }
             let (study, file) = try studyFile()
             if printConfig { Console.write(study.text); return }
@@ -52,9 +58,11 @@ struct Study: ParsableCommand {
             guard backend == "local" else { throw ValidationError("--backend must be local or slurm") }
             let start = Date()
             let signals = InterruptSignals()
+            var ranHere = 0  // runs executed in this sitting: committed finished runs take no time
             let outcomes = try runner.run(interrupted: { signals.isSet }) { done, total, o in
+                if o.seconds > 0 { ranHere += 1 }
                 let elapsed = Date().timeIntervalSince(start)
-                let eta = Double(total - done) * elapsed / Double(max(done, 1))
+                let eta = Double(total - done) * elapsed / Double(max(ranHere, 1))
                 var status = o.failure.map { "FAILED: \($0)" } ?? String(format: "%.1f s", o.seconds)
                 if o.status == .diverged { status = "DIVERGED (" + status + ")" }
                 if o.status == .interrupted { status = "interrupted (checkpointed)" }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Datasets
+import Tensors
 
 /// IDX parsing of good and malformed files, gzip included.
 @Suite struct IDXTests {
@@ -79,6 +80,28 @@ import Testing
         let parsed = try IDXArray.parse(file: [UInt8](try Data(contentsOf: URL(fileURLWithPath: ok))), path: "mem.gz")
         #expect(parsed == IDXArray(dimensions: [2, 3], bytes: [1, 2, 3, 4, 5, 6]))
         #expect(throws: DataError("x.gz", "truncated gzip stream")) { try IDXArray.parse(file: [0x1f, 0x8b], path: "x.gz") }
+    }
+
+    /// A gzip IDX file is inflated no further than its header promises, and a header whose
+    /// values do not fit the memory budget is refused after its first inflated chunk.
+    @Test func gzipInflatesOnlyWhatTheHeaderPromisesWithinTheBudget() throws {
+        // The header promises 6 values; the stream holds 100 006.
+        let long = try gzip(try temporaryFile(header + [UInt8](repeating: 0, count: 100_006), name: "long"))
+        #expect(throws: DataError(long, "gzip stream inflates beyond the 18 bytes its header promises")) { try IDXArray.read(long) }
+        // 2·3 values as bytes and Float32 are 30 bytes: over a 16-byte budget, under a 64-byte one.
+        let ok = try gzip(try temporaryFile(header + [1, 2, 3, 4, 5, 6], name: "budget"))
+        let small = MemoryBudget(limitBytes: 16, remedy: "raise it")
+        #expect(throws: DataError(ok, "needs 30 bytes (IDX header [2, 3]: 6 values as bytes and Float32), above the memory limit of 16 bytes; raise it")) {
+            try IDXArray.read(ok, budget: small)
+        }
+        #expect(try IDXArray.read(ok, budget: MemoryBudget(limitBytes: 64)).bytes == [1, 2, 3, 4, 5, 6])
+        // 4.9 M images of 28×28 claimed by a small file: refused by the default budget.
+        let claimed = try gzip(try temporaryFile([0, 0, 8, 3, 0, 0x4a, 0xc4, 0xa0, 0, 0, 0, 28, 0, 0, 0, 28] + [UInt8](repeating: 0, count: 1 << 20), name: "claims"))
+        #expect(throws: DataError(claimed, "needs 17.9 GiB (IDX header [4900000, 28, 28]: 3841600000 values as bytes and Float32), above the memory limit of 8 GiB; raise the limit with PLASTICITY_MEMORY_LIMIT_GB=GB")) {
+            try IDXArray.read(claimed)
+        }
+        let directory = NSTemporaryDirectory()
+        #expect(throws: DataError(directory, "is a directory, not a file")) { try CompressedFile.read(directory) }
     }
 
     @Test func imagesWithoutPixelsAreRefused() throws {

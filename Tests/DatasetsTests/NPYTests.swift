@@ -18,6 +18,20 @@ import Testing
         values.flatMap { v in (0..<4).map { UInt8(v.bitPattern >> (8 * $0) & 0xff) } }
     }
 
+    /// The first NaN or infinite value is named with its multi-dimensional index.
+    @Test func nonFiniteValuesAreNamedByIndex() throws {
+        try NPYArray(shape: [2, 3], values: [0, 1, 2, 3, 4, 5]).requireFinite(path: "x.npy")
+        #expect(throws: DataError("x.npy", "nan at index [1, 1] (flat 4): probe inputs must be finite")) {
+            try NPYArray(shape: [2, 3], values: [0, 1, 2, 3, .nan, .infinity]).requireFinite(path: "x.npy", what: "probe inputs")
+        }
+        let dir = try temporaryDirectory("npy-inf")
+        try NPYArray.write(shape: [2, 2], values: [0, -.infinity, 1, 1], to: dir + "/x.npy")
+        try NPYArray.write(shape: [2], values: [0, 1], to: dir + "/y.npy")
+        #expect(throws: DataError(dir + "/x.npy", "-inf at index [0, 1] (flat 1): inputs must be finite")) {
+            try NPYDataset.load(inputs: dir + "/x.npy", labels: dir + "/y.npy")
+        }
+    }
+
     @Test func roundTripsThroughAFile() throws {
         let dir = try temporaryDirectory("npy")
         for (shape, values) in [([2, 3], [1, -2.5, 3e-38, .greatestFiniteMagnitude, 0, -0.0]),
