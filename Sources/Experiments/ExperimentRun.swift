@@ -48,7 +48,7 @@ public final class ExperimentRun {
         self.config = config
         self.directory = directory
         self.allowConfigChange = allowConfigChange
-        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(directory.url)
         lock = try RunLock(directory)
         BLAS.setThreads(config.train.threads)
         let (train, test) = try config.data.load(budget: budget)

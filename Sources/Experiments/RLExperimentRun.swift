@@ -30,7 +30,7 @@ public final class RLExperimentRun {
         self.allowConfigChange = allowConfigChange
         self.config = config
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(directory.url)
         lock = try RunLock(directory)
         BLAS.setThreads(config.threads)
         do { run = try DQNRun(settings: config.run, dqn: config.dqn) } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Networks
 
 /// The files of one run: `config.toml` (resolved), `metrics.jsonl` (one JSON object per
@@ -75,7 +76,7 @@ public struct RunDirectory: Sendable {
         if !resuming && fm.fileExists(atPath: metricsURL.path) {
             throw ConfigError(file: url.path, "already holds a run; use --resume to continue it or choose another --out")
         }
-        try fm.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(checkpointsURL)
         // Temporary files of writes interrupted by a kill (the lock guarantees no live writer).
         for folder in [url, checkpointsURL] {
             for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where AtomicFile.isTemporary(name) {
@@ -100,16 +101,21 @@ public struct RunDirectory: Sendable {
 /// one partial line (which a resume truncates away).
 final class MetricsWriter {
     private let handle: FileHandle
+    private let url: URL
     private(set) var bytes: UInt64
 
     /// Opens `url`, truncating it to `length` bytes (0 for a fresh run).
     init(url: URL, truncatingTo length: UInt64) throws {
+        self.url = url
         if !FileManager.default.fileExists(atPath: url.path) {
             _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
-        handle = try FileHandle(forWritingTo: url)
-        try handle.truncate(atOffset: length)
-        try handle.seekToEnd()
+        let handle = try FileSystem.attempt("open for writing", url.path) { try FileHandle(forWritingTo: url) }
+        try FileSystem.attempt("truncate", url.path) {
+            try handle.truncate(atOffset: length)
+            try handle.seekToEnd()
+        }
+        self.handle = handle
         bytes = length
     }
 
@@ -117,7 +123,7 @@ final class MetricsWriter {
 
     func write(_ line: String) throws {
         let data = Data((line + "\n").utf8)
-        try handle.write(contentsOf: data)
+        try FileSystem.attempt("write", url.path) { try handle.write(contentsOf: data) }
         bytes += UInt64(data.count)
     }
 }

@@ -73,6 +73,16 @@ public struct RunSummary: Sendable {
         return Status(rawValue: text)
     }
 
+    /// The status in `url`'s summary, nil when there is no summary; a summary that exists but
+    /// is not a JSON object with a known status (truncated, edited) is an error naming it.
+    public static func readStatus(at url: URL) throws -> Status? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let status = status(at: url) else {
+            throw ConfigError(file: url.path, "unreadable run summary (not a JSON object with a known \"status\"); resume the run to rewrite it")
+        }
+        return status
+    }
+
     /// The top-level fields of `url`'s summary, nil if there is none or it is unreadable.
     private static func fields(at url: URL) -> [String: Any]? {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Executes a study's runs as separate `plasticity run` (or, for RL runs, `plasticity rl run`) processes, `jobs` at a time, each in
 /// its own run directory under the study directory. A run whose `summary.json` says finished
@@ -44,7 +45,7 @@ public struct StudyRunner {
     /// (finished so far, total, the outcome). Once `interrupted` returns true no further run
     /// starts and the running ones get SIGTERM (so each checkpoints and exits).
     public func run(interrupted: () -> Bool = { false }, progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("configs"), withIntermediateDirectories: true)
+        try FileSystem.createDirectory(directory.appendingPathComponent("configs"))
         let lock = try RunLock(RunDirectory(directory.path))
         defer { withExtendedLifetime(lock) {} }
         var pending: [StudyPlan.PlannedRun] = []
@@ -99,7 +100,7 @@ public struct StudyRunner {
             let (dir, status) = try existing(run)
             if Self.isDone(status) { continue }
             if !FileManager.default.fileExists(atPath: dir.configURL.path) {
-                try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
+                try FileSystem.createDirectory(dir.url)
                 try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
             }
             out.append(index)
@@ -146,7 +147,7 @@ public struct StudyRunner {
             let config = directory.appendingPathComponent("configs")
                 .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")
             try run.config.toml.write(to: config, atomically: true, encoding: .utf8)
-            try FileManager.default.createDirectory(at: dir.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileSystem.createDirectory(dir.url.deletingLastPathComponent())
             p.arguments = (rl ? ["rl", "run"] : ["run"]) + [config.path, "--out", dir.url.path]
         }
         let log = directory.appendingPathComponent("configs")

@@ -35,11 +35,15 @@ public struct ArchitectureFootprint: Sendable, Equatable {
 extension MemoryBudget {
     /// Refuses, naming `input` (the flag or config that chose the network), an architecture
     /// whose estimate `bytes(footprint)` exceeds the limit; `usage` says what the estimate
-    /// covers (e.g. "training, batch 128"). Returns the footprint; nothing is allocated.
+    /// covers (e.g. "training, batch 128"). An architecture that does not fit the input is an
+    /// `ArchitectureError` naming `input` too. Returns the footprint; nothing is allocated.
     @discardableResult
     public func check(_ architecture: Architecture, inputShape: Shape, outputs: Int, input: String, usage: String,
                       bytes: (ArchitectureFootprint) -> Double) throws -> ArchitectureFootprint {
-        let footprint = try architecture.footprint(inputShape: inputShape, outputs: outputs)
+        let footprint: ArchitectureFootprint
+        do { footprint = try architecture.footprint(inputShape: inputShape, outputs: outputs) } catch let e as ArchitectureError {
+            throw ArchitectureError("\(input): \(e.field)", e.message)
+        }
         try check(bytes: bytes(footprint), for: input,
                   what: "\(architecture) on \(inputShape) → \(outputs) outputs: \(String(format: "%.3g", footprint.parameters)) parameters, \(usage)")
         return footprint

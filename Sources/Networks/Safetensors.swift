@@ -242,11 +242,15 @@ private func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
 extension SafetensorsFile {
     /// Reads and checks the file at `url`.
     public static func read(contentsOf url: URL) throws -> SafetensorsFile {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SafetensorsError(url.path, "is a directory, not a safetensors file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw SafetensorsError(url.path, "cannot read: \(error.localizedDescription)")
+            throw SafetensorsError(url.path, "cannot read: \(FileSystem.reason(error))")
         }
         return try decode(data, source: url.path)
     }

@@ -140,7 +140,7 @@ struct LMCCommand: ParsableCommand {
 
     private func write(_ report: ConnectivityReport, architecture: String, dataset: String) throws {
         let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(dir)
         let document = LMCDocument(a: a, b: b, architecture: architecture, dataset: dataset, report: report)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -217,7 +217,7 @@ enum RLRunner {
         Console.line(DQNOptions.progress(record, total: total))
         guard let frames, record["event"] == .string("log"), let envs = run.currentEnvironments else { return }
         let dir = URL(fileURLWithPath: frames)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(dir)
         let svg = MinAtarSVG.render(envs.frame(0), channelNames: envs.game.channelNames, title: "\(envs.game.rawValue), frame \(run.frame)")
         try svg.write(to: dir.appendingPathComponent(String(format: "frame-%09d.svg", run.frame)), atomically: true, encoding: .utf8)
     }

@@ -50,7 +50,7 @@ struct Study: ParsableCommand {
             guard let out else { throw ValidationError("give --out DIR") }
             let plan = try StudyPlan(text: study.resolvedText, file: file, scale: scale, seeds: seeds)
             let dir = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileSystem.createDirectory(dir)
             try StudyRecord(text: study.resolvedText, scale: scale, seeds: plan.seeds).write(to: dir)
             Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(backend == "slurm" ? "on Slurm" : "\(jobs ?? 2) at a time")")
             let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs ?? 2, executable: Self.executable)
@@ -113,7 +113,7 @@ struct Study: ParsableCommand {
         Console.line("\(runner.plan.runs.count - todo.count) runs already done, \(todo.count) to run")
         guard !todo.isEmpty else { return }
         let slurm = dir.appendingPathComponent("slurm"), logs = dir.appendingPathComponent("slurm/logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(logs)
         var settings = SlurmSettings()
         settings.extraOptions = sbatch
         let runs = runner.plan.runs.map { (directory: runner.runDirectory($0), resume: $0.resumeSubcommand.joined(separator: " ")) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Tensors
 import ResultsIndex
 
 /// `plasticity sweep`: expand a grid into runs and execute them locally or on Slurm.
@@ -74,7 +75,7 @@ struct SweepStart: ParsableCommand {
     }
 
     private func submit(_ plan: SweepPlan, _ dir: SweepDirectory, _ todo: [Int]) throws {
-        try FileManager.default.createDirectory(at: dir.slurmURL, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(dir.slurmURL)
         let script = SlurmSweep.script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: jobs ?? 0,
                                        settings: plan.slurm, executable: plan.slurm.executable ?? Study.executable.path)
         let url = dir.slurmURL.appendingPathComponent("sweep-\(Int(Date().timeIntervalSince1970)).sbatch")

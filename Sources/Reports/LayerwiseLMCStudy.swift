@@ -1,6 +1,7 @@
 import Connectivity
 import Experiments
 import Foundation
+import Tensors
 
 /// The network pairs of the `layerwise-lmc` study and their connectivity reports.
 ///
@@ -43,7 +44,7 @@ public enum LayerwiseLMCStudy {
             if let a = run(groupA, k), let b = run(groupA, k + 1) { planned.append((differentInit, k, a, b)) }
         }
         let cache = results.directory.appendingPathComponent("lmc")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(cache)
         var out: [Pair] = []
         for p in planned {
             // A cached pair needs no models: committed results keep lmc/*.json, not weights.

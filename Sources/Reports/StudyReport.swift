@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Tensors
 
 /// Writes a study's report: `report.html` (self-contained, charts inline), `report.md`
 /// (charts as `charts/*.svg`), `results.csv` (tidy: one row per run × task × metric),
@@ -48,7 +49,7 @@ public struct StudyReport {
     public func write(to directory: URL) throws {
         let charts = self.charts()
         let chartDir = directory.appendingPathComponent("charts")
-        try FileManager.default.createDirectory(at: chartDir, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(chartDir)
         for c in charts { try c.chart.svg().write(to: chartDir.appendingPathComponent(c.file), atomically: true, encoding: .utf8) }
         for f in frames() { try f.svg.write(to: chartDir.appendingPathComponent(f.file), atomically: true, encoding: .utf8) }
         try html(charts).write(to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)

@@ -24,14 +24,15 @@ public struct StudyResults: Sendable {
     /// Planned runs without results (not finished or failed).
     public let missing: [String]
 
-    /// Loads every planned run of `plan` found under `directory`.
+    /// Loads every planned run of `plan` found under `directory`; a run whose summary or
+    /// metrics cannot be read is an error naming the file (never a silently dropped run).
     public init(plan: StudyPlan, directory: URL) throws {
         self.plan = plan
         self.directory = directory
         var runs: [Run] = [], missing: [String] = []
         for planned in plan.runs {
             let dir = RunDirectory(directory.appendingPathComponent(planned.relativePath).path)
-            guard let status = RunSummary.status(at: dir.summaryURL), status != .interrupted else {
+            guard let status = try RunSummary.readStatus(at: dir.summaryURL), status != .interrupted else {
                 missing.append(planned.relativePath)
                 continue
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// The files of a sweep: `runs.tsv` (index, run path — the manifest every backend and
 /// `sweep status` read), `runs/…/` (normal run directories, each prepared with its
@@ -44,8 +45,7 @@ public struct SweepDirectory: Sendable {
     /// Creates the directory, the manifest and every run directory with its resolved
     /// `config.toml`. An existing sweep directory is accepted only if it holds the same runs.
     public func prepare(_ plan: SweepPlan) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: logsURL, withIntermediateDirectories: true)
+        try FileSystem.createDirectory(logsURL)
         let manifest = plan.runs.map { "\($0.index)\t\($0.relativePath)\n" }.joined()
         if let old = try? String(contentsOf: manifestURL, encoding: .utf8), old != manifest {
             throw ConfigError(file: manifestURL.path, "this directory holds a different sweep; choose another --out")
@@ -58,7 +58,7 @@ public struct SweepDirectory: Sendable {
                 }
                 continue
             }
-            try fm.createDirectory(at: dir.url, withIntermediateDirectories: true)
+            try FileSystem.createDirectory(dir.url)
             try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
         }
         try manifest.write(to: manifestURL, atomically: true, encoding: .utf8)
