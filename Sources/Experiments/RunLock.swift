@@ -11,13 +11,23 @@ final class RunLock {
     private let fd: Int32
 
     /// Takes the lock or throws a one-line `ConfigError` naming the directory and the owner.
-    init(_ directory: RunDirectory) throws {
+    /// A run started by a study (`StudyRunner.parentVariable` set) waits up to `studyWait`
+    /// seconds for it: after a killed study, its old runs may still be writing their final
+    /// checkpoint when the rerun starts them again.
+    init(_ directory: RunDirectory, studyWait: Double = 60) throws {
         let path = directory.lockURL.path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw ConfigError(file: path, "cannot open the run lock: \(String(cString: strerror(errno)))")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let inStudy = ProcessInfo.processInfo.environment[StudyRunner.parentVariable] != nil
+        let deadline = Date().addingTimeInterval(inStudy ? studyWait : 0)
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        while !locked && errno == EWOULDBLOCK && Date() < deadline {
+            usleep(100_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let reason = errno == EWOULDBLOCK ? nil : String(cString: strerror(errno))
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, buffer.count, 0)

@@ -46,7 +46,7 @@ public struct StudyRunner {
     /// starts and the running ones get SIGTERM (so each checkpoints and exits).
     public func run(interrupted: () -> Bool = { false }, progress: (Int, Int, Outcome) -> Void) throws -> [Outcome] {
         try FileSystem.createDirectory(directory.appendingPathComponent("configs"))
-        let lock = try RunLock(RunDirectory(directory.path))
+        let lock = try RunLock(RunDirectory(directory.path), studyWait: 0)
         defer { withExtendedLifetime(lock) {} }
         var pending: [StudyPlan.PlannedRun] = []
         var outcomes: [Outcome] = []

@@ -115,7 +115,7 @@ import Testing
         [base.stream]
         protocol = "random-labels"
         tasks = 2
-        steps_per_task = 200000
+        steps_per_task = 1000000
         subset = 256
         [base.model]
         widths = [128]
@@ -131,7 +131,8 @@ import Testing
         """
 
     /// A second study on the same directory is refused; a study killed by SIGKILL takes its
-    /// runs down (each checkpoints and records "interrupted") instead of leaving orphans.
+    /// runs down (each checkpoints and stops) instead of leaving orphans, and a rerun started
+    /// at once resumes every run past where it was killed.
     @Test func studyLocksItsDirectoryAndItsRunsDieWithIt() throws {
         let root = CLI.temporaryDirectory("hostile-study")
         let file = root.appendingPathComponent("slow.toml"), out = root.appendingPathComponent("s")
@@ -146,11 +147,25 @@ import Testing
                 "\(second.stderr)")
         kill(study.processIdentifier, SIGKILL)
         study.waitUntilExit()
-        let stopped = Date().addingTimeInterval(30)
-        func status(_ run: RunDirectory) -> String? {
-            (try? Data(contentsOf: run.summaryURL)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["status"] as? String
+        let killedAt = runs.map { $0.checkpoints().last?.step ?? 0 }
+        // Rerun at once: each old run notices within a second that its study is gone,
+        // checkpoints and exits; the new runs wait for their locks and resume.
+        let (rerun, rerunOut, _) = try CLI.start(["study", file.path, "--out", out.path, "--jobs", "2"])
+        let resumed = Date().addingTimeInterval(90)
+        // Beyond where an old run could have got in its last second (about 15,000 steps).
+        while zip(runs, killedAt).contains(where: { ($0.checkpoints().last?.step ?? 0) <= $1 + 40_000 }) && rerun.isRunning && Date() < resumed {
+            usleep(50_000)
         }
-        while runs.contains(where: { status($0) == nil }) && Date() < stopped { usleep(50_000) }
-        #expect(runs.allSatisfy { status($0) == "interrupted" }, "\(runs.map(status))")
+        #expect(rerun.isRunning, "the rerun ended early (killed at \(killedAt), now \(runs.map { $0.checkpoints().last?.step ?? 0 }))")
+        kill(rerun.processIdentifier, SIGINT)
+        let stdout = String(decoding: rerunOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        rerun.waitUntilExit()
+        #expect(rerun.terminationStatus == 130, "\(stdout)")
+        #expect(!stdout.contains("FAILED"), "\(stdout)")
+        for (run, step) in zip(runs, killedAt) {
+            #expect((run.checkpoints().last?.step ?? 0) > step, "\(run.url.path) did not resume past step \(step)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.summaryURL)) as? [String: Any])
+            #expect(summary["status"] as? String == "interrupted", "killed at \(killedAt): \(stdout)")
+        }
     }
 }
