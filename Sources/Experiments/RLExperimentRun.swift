@@ -26,10 +26,17 @@ public final class RLExperimentRun {
     /// Prepares a run; with `resume` the directory must hold the run's `config.toml`, and a
     /// config.toml edited since the checkpoint is refused (naming the changed keys) unless
     /// `allowConfigChange`.
-    public init(config: RLRunConfig, directory: RunDirectory, resume: Bool, allowConfigChange: Bool = false) throws {
+    /// The agent's estimate (`DQNSettings.estimatedBytes`) must fit `budget`; `source` names
+    /// the config in that error (default: the run's config.toml).
+    public init(config: RLRunConfig, directory: RunDirectory, resume: Bool, allowConfigChange: Bool = false,
+                budget: MemoryBudget = .builtIn, source: String? = nil) throws {
         self.allowConfigChange = allowConfigChange
         self.config = config
         self.directory = directory
+        let d = config.dqn
+        try budget.check(bytes: d.estimatedBytes(channels: config.run.channelCount, actions: config.run.actionCount),
+                         for: "\(source ?? directory.configURL.path): dqn",
+                         what: "Q-networks conv \(d.convolutionChannels), hidden \(d.hiddenWidth), replay \(d.replayCapacity), batch \(d.batchSize)")
         try FileSystem.createDirectory(directory.url)
         lock = try RunLock(directory)
         BLAS.setThreads(config.threads)
@@ -41,9 +48,10 @@ public final class RLExperimentRun {
     }
 
     /// Opens a run directory for resuming: reads its `config.toml`.
-    public static func resuming(_ directory: RunDirectory, allowConfigChange: Bool = false) throws -> RLExperimentRun {
+    public static func resuming(_ directory: RunDirectory, allowConfigChange: Bool = false,
+                                budget: MemoryBudget = .builtIn) throws -> RLExperimentRun {
         try RLExperimentRun(config: try RLRunConfig.load(path: try directory.existingConfigPath()), directory: directory, resume: true,
-                            allowConfigChange: allowConfigChange)
+                            allowConfigChange: allowConfigChange, budget: budget)
     }
 
     /// Restores the newest readable checkpoint and returns the metrics length to keep (0:

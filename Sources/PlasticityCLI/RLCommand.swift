@@ -108,10 +108,14 @@ struct DQNOptions: ParsableArguments {
             config.name = settings.games.map(\.rawValue).joined(separator: "+")
             config.dqn = try dqnSettings()
             config.threads = threads
+            let budget = try RLRunner.budget()
             if let out {
-                let experiment = try RLExperimentRun(config: config, directory: RunDirectory(out), resume: false)
+                let experiment = try RLExperimentRun(config: config, directory: RunDirectory(out), resume: false,
+                                                     budget: budget, source: "rl run flags")
                 try RLRunner.execute(experiment, resume: false, frames: frames)
             } else {
+                try budget.check(bytes: config.dqn.estimatedBytes(channels: settings.channelCount, actions: settings.actionCount),
+                                 for: "rl run flags: dqn", what: "Q-networks, batch and replay buffer")
                 BLAS.setThreads(threads)
                 let run = try DQNRun(settings: settings, dqn: config.dqn)
                 try run.run { record in try RLRunner.report(record, run: run, total: settings.frames, frames: frames) }
@@ -194,6 +198,12 @@ struct RLContinual: ParsableCommand {
 /// Runs RL run directories with interrupt handling and progress lines.
 enum RLRunner {
     /// Plays `experiment` to the end; SIGINT/SIGTERM checkpoint and exit with 128 + signal.
+    /// The memory budget of `rl` commands, which have no `--memory-limit` flag: the
+    /// environment's `PLASTICITY_MEMORY_LIMIT_GB` or 8 GiB.
+    static func budget() throws -> MemoryBudget {
+        MemoryBudget(limitBytes: try MemoryBudget.standard().limitBytes)
+    }
+
     static func execute(_ experiment: RLExperimentRun, resume: Bool, frames: String? = nil) throws {
         let signals = InterruptSignals()
         let summary = try experiment.execute(resume: resume, interrupted: { signals.isSet }) { record in
@@ -234,7 +244,8 @@ struct RLRunFile: ParsableCommand {
 
     func run() throws {
         do {
-            let experiment = try RLExperimentRun(config: try RLRunConfig.load(path: config), directory: RunDirectory(out), resume: false)
+            let experiment = try RLExperimentRun(config: try RLRunConfig.load(path: config), directory: RunDirectory(out), resume: false,
+                                                 budget: try RLRunner.budget(), source: config)
             try RLRunner.execute(experiment, resume: false, frames: frames)
         } catch let e as ExitCode {
             throw e
@@ -257,7 +268,8 @@ struct RLResume: ParsableCommand {
 
     func run() throws {
         do {
-            try RLRunner.execute(try RLExperimentRun.resuming(RunDirectory(directory), allowConfigChange: allowConfigChange),
+            try RLRunner.execute(try RLExperimentRun.resuming(RunDirectory(directory), allowConfigChange: allowConfigChange,
+                                                              budget: try RLRunner.budget()),
                                  resume: true, frames: frames)
         } catch let e as ExitCode {
             throw e

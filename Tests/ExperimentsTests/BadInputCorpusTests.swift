@@ -329,6 +329,10 @@ import Testing
             Case(name: "run dir: config.toml not TOML", files: ["r/config.toml": brokenTOML, "r/metrics.jsonl": empty],
                  arguments: ["run", "--resume", "$D/r"], fragment: "r/config.toml:1: invalid TOML"),
             Case(name: "rl: resume of a missing directory", arguments: ["rl", "resume", "$D/none"], fragment: "none"),
+            Case(name: "rl: Q-network far too wide", files: ["rl.toml": text("kind = \"rl\"\n[rl]\ngames = [\"breakout\"]\n[dqn]\nhidden = 16384\nconv_channels = 16384\n")],
+                 arguments: ["rl", "run", "$D/rl.toml", "--out", "$D/r"], fragment: "rl.toml: dqn: needs 321 GiB"),
+            Case(name: "rl: replay of 10^9 transitions", files: ["rl.toml": text("kind = \"rl\"\n[rl]\ngames = [\"breakout\"]\n[dqn]\nreplay = 1000000000\n")],
+                 arguments: ["rl", "run", "$D/rl.toml", "--out", "$D/r"], fragment: "rl.toml"),
         ]
     }
 
