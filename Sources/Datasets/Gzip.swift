@@ -58,7 +58,6 @@ enum CompressedFile {
                     promised = size
                     limit = size
                     if output.count > size { return .beyondLimit }
-                    output.reserveCapacity(size)
                 }
                 if code == Z_STREAM_END { return .end }
                 if code != Z_OK { return .zlib(code) }
