@@ -30,9 +30,15 @@ public enum ConfigFingerprint {
         return changes.isEmpty ? ["the resolved config text (formatting only)"] : changes
     }
 
-    /// The error for a resume whose `configFile` no longer matches `checkpoint`'s record.
-    public static func refusal(configFile: String, checkpoint: String, changes: [String]) -> ConfigError {
-        ConfigError(file: configFile, "differs from the config \(checkpoint) was trained under (\(changes.joined(separator: "; "))); restore the original values, or resume with --allow-config-change to continue under the new ones (recorded in metrics.jsonl)")
+    /// The changed keys between `checkpoint`'s record (`metadata`) and `config`; throws,
+    /// naming `configFile` and the keys, when there are any and `allowed` is false.
+    public static func checkResume(_ metadata: [String: String], config: String, configFile: String, checkpoint: String,
+                                   allowed: Bool) throws -> [String] {
+        let changes = changes(recordedIn: metadata, comparedTo: config)
+        guard changes.isEmpty || allowed else {
+            throw ConfigError(file: configFile, "differs from the config \(checkpoint) was trained under (\(changes.joined(separator: "; "))); restore the original values, or resume with --allow-config-change to continue under the new ones (recorded in metrics.jsonl)")
+        }
+        return changes
     }
 
     /// "key: old → new" for every key whose value differs between two resolved configs, in

@@ -102,11 +102,8 @@ public final class ExperimentRun {
     /// keep. Unreadable checkpoints (damaged on disk) are skipped for older ones and noted.
     private func restoreNewest() throws -> UInt64 {
         try directory.restoreNewestCheckpoint(skipped: &skippedCheckpoints, read: Checkpoint.read) { file, url in
-            let changes = ConfigFingerprint.changes(recordedIn: file.metadata, comparedTo: config.toml)
-            if !changes.isEmpty && !allowConfigChange {
-                throw ConfigFingerprint.refusal(configFile: directory.configURL.path, checkpoint: url.lastPathComponent, changes: changes)
-            }
-            configChanges = changes
+            configChanges = try ConfigFingerprint.checkResume(file.metadata, config: config.toml, configFile: directory.configURL.path,
+                                                              checkpoint: url.lastPathComponent, allowed: allowConfigChange)
             return try Checkpoint.restore(trainer, from: file, url: url)
         }
     }

@@ -62,11 +62,8 @@ public final class RLExperimentRun {
             guard file.metadata["format"] == DQNRun.checkpointFormat else { throw RLError("\(url.path): not an RL checkpoint") }
             return file
         }) { file, url in
-            let changes = ConfigFingerprint.changes(recordedIn: file.metadata, comparedTo: config.toml)
-            if !changes.isEmpty && !allowConfigChange {
-                throw ConfigFingerprint.refusal(configFile: directory.configURL.path, checkpoint: url.lastPathComponent, changes: changes)
-            }
-            configChanges = changes
+            configChanges = try ConfigFingerprint.checkResume(file.metadata, config: config.toml, configFile: directory.configURL.path,
+                                                              checkpoint: url.lastPathComponent, allowed: allowConfigChange)
             do { try run.restore(from: file) } catch { throw ConfigError(file: url.path, "\(error)") }
             guard let keep = file.metadata["metrics_bytes"].flatMap(UInt64.init) else {
                 throw ConfigError(file: url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
