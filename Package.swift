@@ -28,8 +28,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib"]),
         .target(name: "Streams", dependencies: ["Datasets", "Tensors"]),
         .target(name: "Training", dependencies: ["Networks", "Streams", "Tensors"]),
-        .target(name: "Diagnostics", dependencies: ["Training", "Networks", "Streams", "Tensors"]),
-        .target(name: "Interventions", dependencies: ["Training", "Networks", "Tensors"]),
+        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors"]),
+        .target(name: "Interventions", dependencies: ["Networks", "Tensors"]),
         .target(name: "Experiments", dependencies: [
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
             "RL",

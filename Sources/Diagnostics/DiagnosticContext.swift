@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// Everything a diagnostic group reads, measured once per measurement: one evaluation-mode
 /// forward of the probe batch (hidden-layer z and h, penultimate features), optionally the

@@ -1,7 +1,7 @@
-import Training
+import Networks
 
 /// Computes diagnostic groups on a fixed probe batch during training and writes the values
-/// into the trainer's next metrics record (`trainer.pendingMetrics`, `.double` or `.null`),
+/// into the training loop's next metrics record (`TrainingContext.report`, `.double` or `.null`),
 /// together with `diagnostics.global_step`, the global step they were measured at.
 ///
 /// Schedule: after every `every`-th step of a task (task-local steps, as
@@ -22,9 +22,9 @@ import Training
 /// ```swift
 /// let hook = DiagnosticsHook(probe: ProbeBatch(inputs: x, targets: .labels(y)),
 ///                            groups: [.units(), .preactivations, .parameters, .features()], every: 100)
-/// trainer.hooks.append(hook)
+/// training.hooks.append(hook)
 /// ```
-public final class DiagnosticsHook: TrainerHook {
+public final class DiagnosticsHook: TrainingHook {
     public let name = "diagnostics"
     public let probe: ProbeBatch
     public let groups: [DiagnosticGroup]
@@ -55,42 +55,42 @@ public final class DiagnosticsHook: TrainerHook {
     }
 
     /// Notes a reset announced by an intervention (ReDo, continual backprop) at the current step.
-    public func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int]) {
-        noteReset(layer: layer, units: units, globalStep: trainer.position.globalStep)
+    public func unitsWereReset(_ training: any TrainingContext, layer: String, units: [Int]) {
+        noteReset(layer: layer, units: units, globalStep: training.position.globalStep)
     }
 
-    public func taskWillStart(_ trainer: Trainer) throws {
-        let context = DiagnosticContext(network: trainer.network, probe: probe, computeGradient: false)
+    public func taskWillStart(_ training: any TrainingContext) throws {
+        let context = DiagnosticContext(network: training.network, probe: probe, computeGradient: false)
         let snapshot = DiagnosticReferences.Snapshot(context)
-        if trainer.position.globalStep == 0 && references.initial == nil { references.initial = snapshot }
+        if training.position.globalStep == 0 && references.initial == nil { references.initial = snapshot }
         references.taskStart = snapshot
     }
 
-    public func stepDidFinish(_ trainer: Trainer) throws {
-        let step = trainer.position.step
-        guard every > 0, step % every == 0, !(atTaskEnds && step == trainer.task.steps) else { return }
-        try measure(trainer, isTaskEnd: false)
+    public func stepDidFinish(_ training: any TrainingContext) throws {
+        let step = training.position.step
+        guard every > 0, step % every == 0, !(atTaskEnds && step == training.taskSteps) else { return }
+        try measure(training, isTaskEnd: false)
     }
 
-    public func taskDidFinish(_ trainer: Trainer) throws {
-        if atTaskEnds { try measure(trainer, isTaskEnd: true) }
+    public func taskDidFinish(_ training: any TrainingContext) throws {
+        if atTaskEnds { try measure(training, isTaskEnd: true) }
     }
 
-    /// Computes the groups due now and writes their values into `trainer.pendingMetrics`.
-    func measure(_ trainer: Trainer, isTaskEnd: Bool) throws {
+    /// Computes the groups due now and reports their values (`TrainingContext.report`).
+    func measure(_ training: any TrainingContext, isTaskEnd: Bool) throws {
         let due = groups.filter { $0.cadence == .everyMeasurement || isTaskEnd }
         guard !due.isEmpty else { return }
-        let now = trainer.position.globalStep
+        let now = training.position.globalStep
         var resetUnits: [String: [Int]] = [:]
         for r in resets where r.step < now { resetUnits[r.layer, default: []] += r.units }
         resets.removeAll { $0.step < now }
-        let context = DiagnosticContext(network: trainer.network, probe: probe, references: references,
+        let context = DiagnosticContext(network: training.network, probe: probe, references: references,
                                         resetUnits: resetUnits, isTaskEnd: isTaskEnd,
                                         computeGradient: due.contains { $0.usesGradient })
         var values = DiagnosticValues()
         for group in due { values.merge(try group.compute(context)) }
-        trainer.pendingMetrics["diagnostics.global_step"] = .int(now)
-        for (name, value) in values.entries { trainer.pendingMetrics.set(name, value) }
+        training.report("diagnostics.global_step", .int(now))
+        for (name, value) in values.entries { training.report(name, value) }
     }
 
     /// The references (`DiagnosticReferences.checkpointState`) and each pending reset as

@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// Settings of gradient interference.
 public struct GradientInterferenceOptions: Sendable, Equatable {

@@ -1,7 +1,6 @@
 import Foundation
 import Networks
 import Tensors
-import Training
 
 /// The mean probe loss as a function of the network output z, in Double: its value, its
 /// gradient g = ∂L/∂z and its Hessian-vector product (∂²L/∂z²) ż, which starts the

@@ -1,5 +1,5 @@
+import Networks
 import Tensors
-import Training
 
 /// The fixed batch every diagnostic is measured on: inputs, and for gradient-based metrics
 /// (`grad_dormant`, `grad_norm`) the targets and the loss that defines the gradient.

@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// How the probe task is built and trained.
 public struct ProbeTaskSettings: Sendable, Equatable {

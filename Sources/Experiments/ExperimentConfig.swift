@@ -121,19 +121,13 @@ public struct LossConfig: Equatable, Sendable {
     public var maximum = 10.0
     /// HL-Gauss σ (0 = 0.75 × bin width).
     public var sigma = 0.0
-    public static let kinds = ["auto", "cross-entropy", "mse", "huber", "two-hot", "hl-gauss"]
+    public static let kinds = ["auto"] + LossKind.names
 
     /// The loss for a stream whose targets are classes (or regression values).
-    public func resolved(classification: Bool) -> LossKind {
-        switch kind {
-        case "cross-entropy": .crossEntropy(labelSmoothing: Float(labelSmoothing))
-        case "mse": .mse
-        case "huber": .huber(delta: Float(delta))
-        case "two-hot": .distributional(.twoHot, minimum: Float(minimum), maximum: Float(maximum), bins: bins)
-        case "hl-gauss": .distributional(.hlGauss(sigma: sigma > 0 ? Float(sigma) : nil), minimum: Float(minimum),
-                                         maximum: Float(maximum), bins: bins)
-        default: classification ? .crossEntropy(labelSmoothing: Float(labelSmoothing)) : .mse
-        }
+    public func resolved(classification: Bool) throws -> LossKind {
+        let name = kind != "auto" ? kind : classification ? "cross-entropy" : "mse"
+        return try LossKind(name: name, labelSmoothing: Float(labelSmoothing), delta: Float(delta), minimum: Float(minimum),
+                            maximum: Float(maximum), bins: bins, sigma: sigma > 0 ? Float(sigma) : nil)
     }
 }
 

@@ -54,7 +54,7 @@ public final class ExperimentRun {
         let (train, test) = try config.data.load(budget: budget)
         let stream = try config.stream.makeStream(train: train, test: test)
         let classification = stream.task(0).train.labels != nil
-        let lossKind = config.loss.resolved(classification: classification)
+        let lossKind = try config.loss.resolved(classification: classification)
         guard classification == lossKind.isClassification else {
             throw ConfigError(file: directory.configURL.path,
                               "loss.kind \"\(config.loss.kind)\" does not fit the \(stream.name) stream's \(classification ? "class labels" : "regression targets")")

@@ -76,11 +76,7 @@ public struct RLRunConfig: Sendable, Equatable {
         let bins = try d.int("bins", 51, min: 2, max: 10_000)
         let range = Float(try d.double("value_range", 50))
         let delta = Float(try d.double("delta", 1))
-        switch loss {
-        case "two-hot": s.loss = .distributional(.twoHot, minimum: -range, maximum: range, bins: bins)
-        case "hl-gauss": s.loss = .distributional(.hlGauss(sigma: nil), minimum: -range, maximum: range, bins: bins)
-        default: s.loss = .huber(delta: delta)
-        }
+        s.loss = try LossKind(name: loss, delta: delta, minimum: -range, maximum: range, bins: bins)
         s.doubleDQN = try d.bool("double", true)
         s.replayCapacity = try d.int("replay", s.replayCapacity, min: 1, max: 10_000_000)
         s.batchSize = try d.int("batch", s.batchSize, min: 1, max: 65_536)
@@ -97,7 +93,7 @@ public struct RLRunConfig: Sendable, Equatable {
         try d.finish()
         c.dqn = s
         c.run.interventions = try root.interventionSpecs()
-        if let bad = c.run.interventions.first(where: { ["sam", "plasticity-injection"].contains($0.name) }) {
+        if let bad = c.run.interventions.first(where: { $0.name == "plasticity-injection" }) {
             throw ConfigError(file: file, "intervention '\(bad.name)' is not available for the DQN")
         }
         try root.finish()
@@ -120,8 +116,9 @@ public struct RLRunConfig: Sendable, Equatable {
         out += "norm = \(q(d.norm.rawValue))\n"
         switch d.loss {
         case .huber(let delta): out += "loss = \"huber\"\ndelta = \(num(delta))\n"
-        case .distributional(let kind, _, let hi, let bins):
-            out += "loss = \(q(kind == .twoHot ? "two-hot" : "hl-gauss"))\nbins = \(bins)\nvalue_range = \(num(hi))\n"
+        case .distributional(_, _, let hi, let bins):
+            out += "loss = \(q(d.loss.name))\nbins = \(bins)\nvalue_range = \(num(hi))\n"
+        case .crossEntropy, .mse: out += "loss = \(q(d.loss.name))\n"  // DQNSettings.validate rejects these
         }
         out += "double = \(d.doubleDQN)\nreplay = \(d.replayCapacity)\nbatch = \(d.batchSize)\nlearning_starts = \(d.learningStarts)\n"
         out += "train_every = \(d.trainEvery)\ntarget_update = \(d.targetUpdateEvery)\nepsilon_start = \(num(d.epsilonStart))\n"

@@ -1,4 +1,4 @@
-import Training
+import Networks
 
 /// An intervention the catalogue can build from a config: its parameters are declared, with
 /// defaults, in `info`, and `init` reads them from a checked `InterventionParameters`.

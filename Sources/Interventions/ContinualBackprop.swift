@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Continual backpropagation (Dohare et al. 2024, "Loss of plasticity in deep continual
 /// learning", Nature): after every step each hidden unit i gets
@@ -37,8 +36,8 @@ public final class ContinualBackprop: ConfigurableIntervention {
         decay = Float(try p.number("decay", in: 0...1))
     }
 
-    public func stepDidFinish(_ trainer: Trainer) {
-        if layers == nil { layers = trainer.network.hiddenLayers }
+    public func stepDidFinish(_ training: any TrainingContext) {
+        if layers == nil { layers = training.network.hiddenLayers }
         var indices: [Int] = [], replaced = 0
         for layer in layers! {
             guard let activity = layer.meanAbsoluteActivation() else { continue }
@@ -55,8 +54,8 @@ public final class ContinualBackprop: ConfigurableIntervention {
             if n > 0 {
                 acc -= Float(n)
                 let chosen = mature.sorted { (u[$0], $0) < (u[$1], $1) }.prefix(n).sorted()
-                indices += layer.resetUnits(chosen, rng: &trainer.rng)
-                trainer.announceUnitReset(layer: layer.name, units: Array(chosen))
+                indices += layer.resetUnits(chosen, rng: &training.rng)
+                training.announceUnitReset(layer: layer.name, units: Array(chosen))
                 for i in chosen { u[i] = 0; a[i] = 0 }
                 replaced += chosen.count
             }
@@ -65,9 +64,9 @@ public final class ContinualBackprop: ConfigurableIntervention {
             accumulated[layer.name] = acc
         }
         guard replaced > 0 else { return }
-        trainer.optimizer.resetState(indices: indices)
-        if case .int(let earlier) = trainer.pendingMetrics["cbp_replaced"] { replaced += earlier }
-        trainer.pendingMetrics["cbp_replaced"] = .int(replaced)
+        training.optimizer.resetState(indices: indices)
+        if case .int(let earlier) = training.reported("cbp_replaced") { replaced += earlier }
+        training.report("cbp_replaced", .int(replaced))
     }
 
     public func checkpointState() -> [String: [Float]] {

@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Decoupled weight decay (Loshchilov & Hutter 2019), independent of the optimiser: after
 /// each optimiser step, θ ← θ − η·λ·θ with η the learning rate of that step (the schedule's
@@ -15,9 +14,9 @@ public final class DecoupledWeightDecay: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws { lambda = Float(try p.number("lambda", in: 0...(.infinity))) }
 
-    public func stepDidFinish(_ trainer: Trainer) {
-        let s = trainer.network.storage, theta = s.values
-        let factor = 1 - trainer.optimizer.learningRate * lambda
+    public func stepDidFinish(_ training: any TrainingContext) {
+        let s = training.network.storage, theta = s.values
+        let factor = 1 - training.optimizer.learningRate * lambda
         for i in 0..<s.count { theta[i] *= factor }
     }
 }

@@ -1,8 +1,7 @@
 import Networks
-import Training
 
 /// Full reset at task boundaries [U]: before every task after the first, every parameter is
-/// re-drawn from its layer's initialiser with `trainer.rng`, BatchNorm statistics are reset
+/// re-drawn from its layer's initialiser with `training.rng`, BatchNorm statistics are reset
 /// and the whole optimiser state (moments and step count) is forgotten — training each task
 /// from a fresh network, the reference for how much plasticity was lost.
 public final class FullReset: ConfigurableIntervention {
@@ -13,9 +12,9 @@ public final class FullReset: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws {}
 
-    public func taskWillStart(_ trainer: Trainer) throws {
-        guard trainer.position.task > 0 else { return }
-        try trainer.reset(trainer.parameterisedLayers.map(\.layer))
-        trainer.optimizer.resetState()
+    public func taskWillStart(_ training: any TrainingContext) throws {
+        guard training.position.task > 0 else { return }
+        try training.reset(training.parameterisedLayers.map(\.layer))
+        training.optimizer.resetState()
     }
 }

@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Global gradient-norm clipping as an intervention (`clip_grad_norm_`): g ← g·c/(‖g‖ + 1e-6)
 /// when ‖g‖ > c. Placed in the list, it clips what the interventions before it produced and
@@ -15,8 +14,8 @@ public final class GradientClipping: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws { maxNorm = Float(try p.number("max_norm", in: 0...(.infinity))) }
 
-    public func gradientsComputed(_ trainer: Trainer) {
-        let norm = clipGradientNorm(trainer.network.storage, maxNorm: maxNorm)
-        trainer.pendingMetrics.set("grad_norm", Double(norm))
+    public func gradientsComputed(_ training: any TrainingContext) {
+        let norm = clipGradientNorm(training.network.storage, maxNorm: maxNorm)
+        training.report("grad_norm", Double(norm))
     }
 }

@@ -1,8 +1,8 @@
-import Training
+import Networks
 
-/// A described, configurable intervention against plasticity loss: a trainer hook plus the
+/// A described, configurable intervention against plasticity loss: a training hook plus the
 /// catalogue entry `plasticity interventions` prints.
-public protocol Intervention: TrainerHook {
+public protocol Intervention: TrainingHook {
     /// The catalogue entry of this intervention type.
     static var info: InterventionInfo { get }
 }

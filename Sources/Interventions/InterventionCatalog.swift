@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// One entry of a config's intervention list: `[[interventions]]` with `name = "redo"` and
 /// parameter keys.
@@ -23,7 +22,7 @@ public struct InterventionSpec: Sendable, Equatable {
 /// ```swift
 /// let specs = [InterventionSpec("redo", ["tau": 0.025]), InterventionSpec("weight-decay")]
 /// let network = try InterventionCatalog.prepare(network, for: specs)
-/// trainer.hooks = try InterventionCatalog.make(specs)
+/// training.hooks = try InterventionCatalog.make(specs)
 /// ```
 public enum InterventionCatalog {
     /// The registered intervention types, in catalogue order.

@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// L2-init, regenerative regularisation (Kumar et al. 2023, "Maintaining plasticity in
 /// continual learning via regenerative regularization"): the loss gets λ‖θ − θ₀‖², θ₀ the
@@ -20,9 +19,9 @@ public final class L2Init: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws { lambda = Float(try p.number("lambda", in: 0...(.infinity))) }
 
-    public func gradientsComputed(_ trainer: Trainer) {
-        if anchor.isEmpty { anchor = trainer.network.parameterVector() }
-        let s = trainer.network.storage, theta = s.values, g = s.gradients, c = 2 * lambda
+    public func gradientsComputed(_ training: any TrainingContext) {
+        if anchor.isEmpty { anchor = training.network.parameterVector() }
+        let s = training.network.storage, theta = s.values, g = s.gradients, c = 2 * lambda
         anchor.withUnsafeBufferPointer { theta0 in
             for i in 0..<s.count { g[i] += c * (theta[i] - theta0[i]) }
         }

@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Coupled L2 regularisation, independent of the optimiser: after backward, every gradient
 /// gets g ← g + λθ, the gradient of the loss term (λ/2)‖θ‖² (PyTorch's `weight_decay`
@@ -7,7 +6,7 @@ import Training
 /// `weight-decay` (Loshchilov & Hutter 2019). [D] studies both.
 ///
 /// ```swift
-/// trainer.hooks = [try L2Regularization.make(["lambda": 1e-4])]
+/// training.hooks = [try L2Regularization.make(["lambda": 1e-4])]
 /// ```
 public final class L2Regularization: ConfigurableIntervention {
     public static let info = InterventionInfo(
@@ -19,8 +18,8 @@ public final class L2Regularization: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws { lambda = Float(try p.number("lambda", in: 0...(.infinity))) }
 
-    public func gradientsComputed(_ trainer: Trainer) {
-        let s = trainer.network.storage, theta = s.values, g = s.gradients, l = lambda
+    public func gradientsComputed(_ training: any TrainingContext) {
+        let s = training.network.storage, theta = s.values, g = s.gradients, l = lambda
         for i in 0..<s.count { g[i] += l * theta[i] }
     }
 }

@@ -1,9 +1,8 @@
 import Networks
-import Training
 
 /// Layer resetting (Nikishin et al. 2022, "The primacy bias in deep reinforcement learning";
 /// Plasticine's `reset`): the named layers are re-drawn from their initialisers with
-/// `trainer.rng`, with their optimiser state zeroed, every `every` global steps (after the
+/// `training.rng`, with their optimiser state zeroed, every `every` global steps (after the
 /// step), or at every task boundary when `every` is 0.
 ///
 /// `layers` is a comma-separated list of state-dict prefixes (`"layers.4,layers.6"`); a
@@ -25,9 +24,9 @@ public final class LayerReset: ConfigurableIntervention {
         guard !layerNames.isEmpty else { throw InterventionError("layer-reset: parameter 'layers' names no layer") }
     }
 
-    /// The layers to reset in `trainer`'s network; throws if a name matches nothing.
-    func selectedLayers(_ trainer: Trainer) throws -> [any Layer] {
-        let all = trainer.parameterisedLayers
+    /// The layers to reset in `training`'s network; throws if a name matches nothing.
+    func selectedLayers(_ training: any TrainingContext) throws -> [any Layer] {
+        let all = training.parameterisedLayers
         var chosen: [any Layer] = []
         for n in layerNames {
             let matches = n == "last"
@@ -42,12 +41,12 @@ public final class LayerReset: ConfigurableIntervention {
     }
 
     /// Checks the names at every task start; resets there when `every` is 0.
-    public func taskWillStart(_ trainer: Trainer) throws {
-        let layers = try selectedLayers(trainer)
-        if every == 0 && trainer.position.task > 0 { try trainer.reset(layers) }
+    public func taskWillStart(_ training: any TrainingContext) throws {
+        let layers = try selectedLayers(training)
+        if every == 0 && training.position.task > 0 { try training.reset(layers) }
     }
 
-    public func stepDidFinish(_ trainer: Trainer) throws {
-        if every > 0 && trainer.position.globalStep % every == 0 { try trainer.reset(selectedLayers(trainer)) }
+    public func stepDidFinish(_ training: any TrainingContext) throws {
+        if every > 0 && training.position.globalStep % every == 0 { try training.reset(selectedLayers(training)) }
     }
 }

@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Normalize-and-project, NaP (Lyle et al. 2024, "Normalization and effective learning rates
 /// in reinforcement learning"): with a normalisation layer before every nonlinearity, a
@@ -38,13 +37,13 @@ public final class NormalizeAndProject: ConfigurableIntervention {
         }
     }
 
-    public func taskWillStart(_ trainer: Trainer) {
-        if groups == nil { groups = parameterGroups(trainer.network) }
+    public func taskWillStart(_ training: any TrainingContext) {
+        if groups == nil { groups = parameterGroups(training.network) }
         if targetNorms.isEmpty { targetNorms = groups!.map(norm) }
     }
 
-    public func stepDidFinish(_ trainer: Trainer) {
-        if groups == nil { groups = parameterGroups(trainer.network) }
+    public func stepDidFinish(_ training: any TrainingContext) {
+        if groups == nil { groups = parameterGroups(training.network) }
         for (group, target) in zip(groups!, targetNorms) {
             let current = norm(group)
             guard current > 0 else { continue }

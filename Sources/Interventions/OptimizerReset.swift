@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// Optimiser-state reset at task boundaries [U]: before every task after the first, all
 /// moments and the step count are forgotten (`optimizer.resetState()`), so Adam restarts
@@ -12,7 +11,7 @@ public final class OptimizerReset: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws {}
 
-    public func taskWillStart(_ trainer: Trainer) {
-        if trainer.position.task > 0 { trainer.optimizer.resetState() }
+    public func taskWillStart(_ training: any TrainingContext) {
+        if training.position.task > 0 { training.optimizer.resetState() }
     }
 }

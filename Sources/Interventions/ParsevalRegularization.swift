@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// Parseval regularisation (Chung et al. 2024, "Parseval regularization for continual
 /// reinforcement learning"): the loss gets λ‖WWᵀ − sI‖²_F for every Linear/Conv2d weight W
@@ -27,9 +26,9 @@ public final class ParsevalRegularization: ConfigurableIntervention {
         includeLast = try p.flag("include_last")
     }
 
-    public func gradientsComputed(_ trainer: Trainer) {
+    public func gradientsComputed(_ training: any TrainingContext) {
         if matrices == nil {
-            let all = trainer.network.weightMatrices
+            let all = training.network.weightMatrices
             matrices = includeLast ? all : Array(all.dropLast())
         }
         for w in matrices! { addGradient(w) }

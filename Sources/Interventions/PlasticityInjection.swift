@@ -1,9 +1,8 @@
 import Networks
-import Training
 
 /// Plasticity injection (Nikishin et al. 2023): once, when task `task` starts, the network's
 /// `InjectionHead` is injected — the head θ frozen, a fresh θ' drawn from the head's
-/// initialisers with `trainer.rng` and a frozen copy θ'₀ kept — so the output becomes
+/// initialisers with `training.rng` and a frozen copy θ'₀ kept — so the output becomes
 /// h_θ + h_θ' − h_θ'₀, unchanged at that moment, and the optimiser state of the head's entries
 /// is zeroed (θ' is a new parameter). See `InjectionHead` for the layer.
 ///
@@ -33,14 +32,14 @@ public final class PlasticityInjection: ConfigurableIntervention {
         return h
     }
 
-    public func taskWillStart(_ trainer: Trainer) throws {
-        let h = try head(trainer.network)
-        let target = task >= 0 ? task : trainer.stream.taskCount / 2
-        guard trainer.position.task == target, !h.isInjected else { return }
+    public func taskWillStart(_ training: any TrainingContext) throws {
+        let h = try head(training.network)
+        let target = task >= 0 ? task : training.taskCount / 2
+        guard training.position.task == target, !h.isInjected else { return }
         try h.inject { head in
-            for (_, layer) in head.namedLayers() { try reinitializeParameters(of: layer, rng: &trainer.rng) }
+            for (_, layer) in head.namedLayers() { try reinitializeParameters(of: layer, rng: &training.rng) }
         }
-        trainer.optimizer.resetState(indices: h.headParameterIndices)
-        trainer.pendingMetrics["plasticity_injected"] = .int(1)
+        training.optimizer.resetState(indices: h.headParameterIndices)
+        training.report("plasticity_injected", .int(1))
     }
 }

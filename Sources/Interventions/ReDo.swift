@@ -1,5 +1,4 @@
 import Networks
-import Training
 
 /// ReDo, recycling dormant neurons (Sokar et al. 2023, "The dormant neuron phenomenon in deep
 /// reinforcement learning"): every F steps, each hidden unit whose score
@@ -8,10 +7,10 @@ import Training
 /// 0 (so a recycled unit starts with no effect on the output; for τ = 0 the function is
 /// unchanged), and the optimiser state of exactly those entries zeroed. τ = 0 recycles only units that are silent on the whole batch.
 ///
-/// The batch is the trainer's current one (`trainer.batchInputs`) run forward in evaluation
+/// The batch is the training loop's current one (`training.batchInputs`) run forward in evaluation
 /// mode right after the step (BatchNorm uses its running statistics), so no extra data is
 /// drawn. All layers are scored from one forward pass, then reset, and each reset is
-/// announced to the other hooks (`Trainer.announceUnitReset`).
+/// announced to the other hooks (`TrainingContext.announceUnitReset`).
 ///
 /// Scores are relative to the layer's mean activity, which revived units raise, so a unit
 /// scored just above τ can fall below it after a pass (and a re-drawn unit can itself be
@@ -39,33 +38,33 @@ public final class ReDo: ConfigurableIntervention {
         passes = try p.integer("passes", in: 1...100)
     }
 
-    public func stepDidFinish(_ trainer: Trainer) throws {
-        guard trainer.position.globalStep % every == 0 else { return }
-        var dormant = dormantUnits(trainer)
+    public func stepDidFinish(_ training: any TrainingContext) throws {
+        guard training.position.globalStep % every == 0 else { return }
+        var dormant = dormantUnits(training)
         let units = dormant.reduce(0) { $0 + $1.scored }
         let firstCount = dormant.reduce(0) { $0 + $1.units.count }
         var reset = 0, passesRun = 0
         while passesRun < passes, !dormant.allSatisfy({ $0.units.isEmpty }) {
             var indices: [Int] = []
             for (layer, chosen, _) in dormant where !chosen.isEmpty {
-                indices += layer.resetUnits(chosen, rng: &trainer.rng)
-                trainer.announceUnitReset(layer: layer.name, units: chosen)
+                indices += layer.resetUnits(chosen, rng: &training.rng)
+                training.announceUnitReset(layer: layer.name, units: chosen)
                 reset += chosen.count
             }
-            trainer.optimizer.resetState(indices: indices)
+            training.optimizer.resetState(indices: indices)
             passesRun += 1
-            dormant = dormantUnits(trainer)
+            dormant = dormantUnits(training)
         }
-        trainer.pendingMetrics.set("redo_dormant_fraction", units > 0 ? Double(firstCount) / Double(units) : nil)
-        trainer.pendingMetrics["redo_reset_units"] = .int(reset)
-        trainer.pendingMetrics["redo_passes"] = .int(passesRun)
-        trainer.pendingMetrics["redo_dormant_after"] = .int(dormant.reduce(0) { $0 + $1.units.count })
+        training.report("redo_dormant_fraction", units > 0 ? Double(firstCount) / Double(units) : nil)
+        training.report("redo_reset_units", .int(reset))
+        training.report("redo_passes", .int(passesRun))
+        training.report("redo_dormant_after", .int(dormant.reduce(0) { $0 + $1.units.count }))
     }
 
-    /// The τ-dormant units of every scored hidden layer on the trainer's current batch.
-    private func dormantUnits(_ trainer: Trainer) -> [(layer: HiddenLayer, units: [Int], scored: Int)] {
-        _ = trainer.network.forward(trainer.batchInputs, mode: .evaluation)
-        return trainer.network.hiddenLayers.compactMap { layer in
+    /// The τ-dormant units of every scored hidden layer on the training loop's current batch.
+    private func dormantUnits(_ training: any TrainingContext) -> [(layer: HiddenLayer, units: [Int], scored: Int)] {
+        _ = training.network.forward(training.batchInputs, mode: .evaluation)
+        return training.network.hiddenLayers.compactMap { layer in
             layer.meanAbsoluteActivation().map {
                 (layer, DormancyScores.dormant($0.map(Double.init), threshold: Double(tau)), $0.count)
             }

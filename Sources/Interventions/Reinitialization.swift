@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// Re-draws a layer's own parameters exactly as its initialiser drew them at construction:
 /// a Linear's weight from `initializer` with fans (in, out), a Conv2d's with fans
@@ -35,7 +34,7 @@ func resetRunningStatistics(of layer: any Layer) {
     n.batchesTracked.tensor.fill(0)
 }
 
-extension Trainer {
+extension TrainingContext {
     /// Re-initialises `layers` (parameters from their initialisers with `rng`, BatchNorm
     /// statistics too) and zeroes the optimiser state of exactly their entries.
     func reset(_ layers: [any Layer]) throws {

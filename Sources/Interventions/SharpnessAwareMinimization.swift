@@ -1,10 +1,9 @@
 import Networks
-import Training
 
 /// Sharpness-aware minimisation (Foret et al. 2021; [D]): after backward, with g the current
 /// gradient, ε = ρ·g/‖g‖₂ (global norm over all parameters, computed in Double); the
 /// parameters move to θ + ε, the gradient is recomputed there on the same batch
-/// (`trainer.computeGradients()`), θ is restored bit-exactly from a copy, and the optimiser
+/// (`training.computeGradients()`), θ is restored bit-exactly from a copy, and the optimiser
 /// then steps with the gradient of the perturbed point. Skipped when ‖g‖ = 0.
 ///
 /// Order matters: the recomputation replaces the gradient, so put SAM first in the list —
@@ -22,8 +21,8 @@ public final class SharpnessAwareMinimization: ConfigurableIntervention {
 
     public init(_ p: InterventionParameters) throws { rho = Float(try p.number("rho", in: 0...(.infinity))) }
 
-    public func gradientsComputed(_ trainer: Trainer) {
-        let s = trainer.network.storage, theta = s.values, g = s.gradients, n = s.count
+    public func gradientsComputed(_ training: any TrainingContext) {
+        let s = training.network.storage, theta = s.values, g = s.gradients, n = s.count
         var sum = 0.0
         for i in 0..<n { sum += Double(g[i]) * Double(g[i]) }
         guard sum > 0 else { return }
@@ -32,7 +31,7 @@ public final class SharpnessAwareMinimization: ConfigurableIntervention {
         saved.withUnsafeMutableBufferPointer { copy in
             for i in 0..<n { copy[i] = theta[i]; theta[i] += scale * g[i] }
         }
-        trainer.computeGradients()
+        training.computeGradients()
         saved.withUnsafeBufferPointer { theta.update(from: $0.baseAddress!, count: n) }
     }
 }

@@ -1,9 +1,8 @@
 import Networks
-import Training
 
 /// Shrink-and-perturb (Ash & Adams 2020, "On warm-starting neural network training"; [S]):
 /// at every task boundary, θ ← λθ + σε with ε a freshly initialised network's parameters
-/// (every layer re-drawn from its own initialiser with `trainer.rng`, in network order;
+/// (every layer re-drawn from its own initialiser with `training.rng`, in network order;
 /// LayerNorm/BatchNorm gains are 1 and offsets 0 in ε). Optimiser state is kept.
 public final class ShrinkAndPerturb: ConfigurableIntervention {
     public static let info = InterventionInfo(
@@ -19,11 +18,11 @@ public final class ShrinkAndPerturb: ConfigurableIntervention {
         sigma = Float(try p.number("sigma", in: 0...(.infinity)))
     }
 
-    public func taskWillStart(_ trainer: Trainer) throws {
-        guard trainer.position.task > 0 else { return }
-        let theta = trainer.network.parameterVector()
-        for (_, layer) in trainer.parameterisedLayers { try reinitializeParameters(of: layer, rng: &trainer.rng) }
-        let s = trainer.network.storage, eps = s.values, l = lambda, sg = sigma
+    public func taskWillStart(_ training: any TrainingContext) throws {
+        guard training.position.task > 0 else { return }
+        let theta = training.network.parameterVector()
+        for (_, layer) in training.parameterisedLayers { try reinitializeParameters(of: layer, rng: &training.rng) }
+        let s = training.network.storage, eps = s.values, l = lambda, sg = sigma
         theta.withUnsafeBufferPointer { t in
             for i in 0..<s.count { eps[i] = l * t[i] + sg * eps[i] }
         }

@@ -1,6 +1,5 @@
 import Networks
 import Tensors
-import Training
 
 /// Spectral normalisation of weights (Miyato et al. 2018; [D]): after every step, for each
 /// Linear/Conv2d weight W, seen as a matrix [out, in·k·k], one power iteration with a
@@ -10,7 +9,7 @@ import Training
 /// over steps, so after convergence σ_max(W) ≤ c (to the power iteration's accuracy).
 ///
 /// Unlike Miyato's reparametrisation this is a projection of the stored weights (the
-/// optimiser sees the rescaled W). u starts as a normal draw from `trainer.rng` at the first
+/// optimiser sees the rescaled W). u starts as a normal draw from `training.rng` at the first
 /// step and is saved in checkpoints (`u.<layer>`).
 public final class SpectralNormalization: ConfigurableIntervention {
     public static let info = InterventionInfo(
@@ -31,10 +30,10 @@ public final class SpectralNormalization: ConfigurableIntervention {
         iterations = try p.integer("iterations", in: 1...1000)
     }
 
-    public func stepDidFinish(_ trainer: Trainer) {
-        if matrices == nil { matrices = trainer.network.weightMatrices }
+    public func stepDidFinish(_ training: any TrainingContext) {
+        if matrices == nil { matrices = training.network.weightMatrices }
         for w in matrices! {
-            var u = leftVectors[w.name] ?? (0..<w.rows).map { _ in trainer.rng.normal() }
+            var u = leftVectors[w.name] ?? (0..<w.rows).map { _ in training.rng.normal() }
             let sigma = powerIteration(w, u: &u)
             leftVectors[w.name] = u
             if sigma > bound {

@@ -176,13 +176,13 @@ extension SafetensorsFile {
         }
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { jsonString($0.key) + ":" + jsonString($0.value) }
+            let pairs = metadata.sorted { $0.key < $1.key }.map { $0.key.jsonLiteral + ":" + $0.value.jsonLiteral }
             fields.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         for e in ordered {
             let shape = e.shape.map(String.init).joined(separator: ",")
-            fields.append(jsonString(e.name) + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],"
+            fields.append(e.name.jsonLiteral + ":{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],"
                 + "\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
             offset += e.bytes.count
         }
@@ -207,25 +207,6 @@ extension SafetensorsFile {
             throw SafetensorsError(url.path, "cannot write: \(error.problem)")
         }
     }
-}
-
-/// `s` as a JSON string literal.
-private func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
 }
 
 private func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {

@@ -73,12 +73,8 @@ struct DQNOptions: ParsableArguments {
         s.norm = n
         s.learningRate = lr
         s.weightDecay = weightDecay
-        switch loss {
-        case "huber": s.loss = .huber(delta: 1)
-        case "two-hot": s.loss = .distributional(.twoHot, minimum: -valueRange, maximum: valueRange, bins: bins)
-        case "hl-gauss": s.loss = .distributional(.hlGauss(sigma: nil), minimum: -valueRange, maximum: valueRange, bins: bins)
-        default: throw RLError("--loss '\(loss)' is not huber, two-hot or hl-gauss")
-        }
+        guard ["huber", "two-hot", "hl-gauss"].contains(loss) else { throw RLError("--loss '\(loss)' is not huber, two-hot or hl-gauss") }
+        s.loss = try LossKind(name: loss, minimum: -valueRange, maximum: valueRange, bins: bins)
         s.doubleDQN = double
         s.replayCapacity = replay
         s.batchSize = batch

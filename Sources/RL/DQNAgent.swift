@@ -71,6 +71,8 @@ public final class DQNAgent {
         case .distributional(let kind, let lo, let hi, let bins):
             huber = nil
             distributional = DistributionalRegressionLoss(kind, minimum: lo, maximum: hi, bins: bins)
+        case .crossEntropy, .mse:
+            preconditionFailure("DQNSettings.validate admits only huber and distributional losses")
         }
         synchronizeTarget()
     }
@@ -139,6 +141,13 @@ public final class DQNAgent {
     /// Samples a batch and computes the gradient of the TD loss into the online network's
     /// gradient buffer (no parameter change); returns the loss.
     public func computeGradients() -> Float {
+        sampleBatch()
+        return computeTDGradients()
+    }
+
+    /// Samples a replay batch into `states` and computes its TD targets y (from the target
+    /// network, and the online network's choice of a′ for double DQN).
+    private func sampleBatch() {
         replay.sample(rng: &rng, observationShape: observationShape, states: states, actions: &batchActions,
                       rewards: &batchRewards, terminals: &batchTerminals, nextStates: nextStates)
         let b = settings.batchSize
@@ -162,6 +171,14 @@ public final class DQNAgent {
             }
             targets[i] = batchRewards[i] + (batchTerminals[i] ? 0 : settings.gamma * value)
         }
+    }
+
+    /// Zeroes the online network's gradients and computes the TD loss of the sampled batch
+    /// against its targets (held fixed: no new sample, no new y) and its gradient at the
+    /// online network's current parameters; returns the loss. Hooks call it through
+    /// `TrainingContext.computeGradients` (SAM re-evaluates at a perturbed point).
+    public func computeTDGradients() -> Float {
+        let b = settings.batchSize
         online.zeroGradients()
         let output = online.forward(states, mode: .training)
         let loss: Float

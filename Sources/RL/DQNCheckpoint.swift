@@ -47,8 +47,8 @@ extension DQNRun {
         save("agent_rng", agent.rng)
         save("probe_rng", probeRNG)
         if let hooks {
-            save("hook_rng", hooks.trainer.rng)
-            let p = hooks.trainer.position
+            save("hook_rng", hooks.rng)
+            let p = hooks.position
             metadata["hook_position"] = "\(p.task),\(p.step),\(p.globalStep)"
         }
         if let environments { metadata["environments"] = String(decoding: try environments.encodedState(), as: UTF8.self) }
@@ -120,10 +120,10 @@ extension DQNRun {
             throw RLError("\(source): position (frame \(frame), segment \(segment)) does not fit this run of \(settings.frames) frames")
         }
         if let hooks {
-            hooks.trainer.rng = try rng("hook_rng")
+            hooks.rng = try rng("hook_rng")
             let parts = (file.metadata["hook_position"] ?? "").split(separator: ",").compactMap { Int($0) }
             guard parts.count == 3 else { throw RLError("\(source): metadata 'hook_position' is missing or malformed") }
-            hooks.trainer.restore(position: StreamPosition(task: parts[0], step: parts[1], globalStep: parts[2]))
+            hooks.restore(position: StreamPosition(task: parts[0], step: parts[1], globalStep: parts[2]))
         }
         if segment >= 0 {
             guard let json = file.metadata["environments"] else { throw RLError("\(source): metadata 'environments' is missing") }

@@ -8,7 +8,7 @@ extension DQNSettings {
     /// action, a reward and a terminal flag per transition):
     /// 20·P + 2·4·B·A + R·(16·⌈100·C/64⌉ + 9).
     public func estimatedBytes(channels: Int, actions: Int) -> Double {
-        let c = Double(convolutionChannels), h = Double(hiddenWidth), k = Double(actions * loss.outputsPerAction)
+        let c = Double(convolutionChannels), h = Double(hiddenWidth), k = Double(actions * loss.outputCount(targetWidth: 1))
         let activations = 3 * 64 * c + 3 * h + k
         let words = Double((100 * channels + 63) / 64)
         return 20 * estimatedParameters(channels: channels, actions: actions) + 2 * 4 * Double(batchSize) * activations
@@ -17,7 +17,7 @@ extension DQNSettings {
 
     /// The Q-network's parameter count P (`QNetwork.make`), in Double so no width overflows.
     public func estimatedParameters(channels: Int, actions: Int) -> Double {
-        let c = Double(convolutionChannels), h = Double(hiddenWidth), k = Double(actions * loss.outputsPerAction)
+        let c = Double(convolutionChannels), h = Double(hiddenWidth), k = Double(actions * loss.outputCount(targetWidth: 1))
         let norms = norm == .layernorm ? 2 * (64 * c + h) : 0
         return Double(channels) * 9 * c + c + 64 * c * h + h + h * k + k + norms
     }

@@ -36,7 +36,7 @@ public struct RLRunSettings: Sendable, Equatable {
     /// record at or after each multiple.
     public var checkpointEvery = 0
     public var stickyActionProbability: Float = 0.1
-    /// Catalogue interventions run as hooks around every update (`AgentHooks`).
+    /// Catalogue interventions run as hooks around every update (`AgentTrainingContext`).
     public var interventions: [InterventionSpec] = []
 
     public init(games: [MinAtarGame], frames: Int, switchEvery: Int? = nil) {
@@ -107,7 +107,7 @@ public final class DQNRun {
     var probeRNG: RandomGenerator
     private let probeStates = Tensor(shape: Shape(0))
     private let churnBefore = Tensor(shape: Shape(0))
-    let hooks: AgentHooks?
+    let hooks: AgentTrainingContext?
     var environments: (any EnvironmentBatch)?
 
     public init(settings: RLRunSettings, dqn: DQNSettings) throws {
@@ -121,7 +121,7 @@ public final class DQNRun {
         nextCheckpoint = settings.checkpointEvery > 0 ? settings.checkpointEvery : Int.max
         let segmentFrames = settings.games.count > 1 ? settings.switchEvery : settings.frames
         hooks = settings.interventions.isEmpty ? nil
-            : try AgentHooks(settings.interventions, agent: agent, segments: settings.segmentCount,
+            : try AgentTrainingContext(settings.interventions, agent: agent, segments: settings.segmentCount,
                              updatesPerSegment: max(segmentFrames / dqn.trainEvery, 1), seed: settings.seed)
     }
 

@@ -4,22 +4,6 @@ import Networks
 /// 100 000, batch 32, γ 0.99, target copy every 1000 updates, ε 1 → 0.1 over 100 000 frames,
 /// 5000 frames before learning, one update per frame) with Adam instead of RMSProp.
 public struct DQNSettings: Sendable, Equatable {
-    /// How the Q-network is trained.
-    public enum Loss: Sendable, Equatable {
-        /// Huber on Q(s, a) − y (Mnih et al. 2015), threshold δ.
-        case huber(delta: Float)
-        /// Cross-entropy against a two-hot or HL-Gauss distribution of y over `bins` bins on
-        /// [minimum, maximum] (Farebrother et al. 2024); Q is the mean of each action's
-        /// predicted distribution.
-        case distributional(DistributionalRegressionLoss.Kind, minimum: Float, maximum: Float, bins: Int)
-
-        /// Network outputs per action.
-        public var outputsPerAction: Int {
-            if case .distributional(_, _, _, let bins) = self { return bins }
-            return 1
-        }
-    }
-
     public var gamma: Float = 0.99
     public var batchSize = 32
     public var replayCapacity = 100_000
@@ -40,7 +24,11 @@ public struct DQNSettings: Sendable, Equatable {
     public var weightDecay: Float = 0
     /// Double DQN (van Hasselt et al. 2016): the online network picks a′, the target network values it.
     public var doubleDQN = true
-    public var loss: Loss = .huber(delta: 1)
+    /// How the Q-network is trained: Huber on Q(s, a) − y (Mnih et al. 2015), or
+    /// cross-entropy against a two-hot or HL-Gauss distribution of y (Farebrother et al.
+    /// 2024), Q being the mean of each action's predicted distribution; the network has
+    /// `loss.outputCount(targetWidth: 1)` outputs per action.
+    public var loss: LossKind = .huber(delta: 1)
     /// Normalisation inside the W4 network.
     public var norm: Architecture.Norm = .none
     /// Hidden width of the W4 network's Linear layer.
@@ -70,8 +58,11 @@ public struct DQNSettings: Sendable, Equatable {
         try check(weightDecay >= 0, "weight decay \(weightDecay) must be ≥ 0")
         try check(norm != .batchnorm, "norm 'batchnorm' is not supported for the DQN (valid: none, layernorm)")
         try check(hiddenWidth > 0 && convolutionChannels > 0, "network widths must be positive")
-        if case .distributional(_, let lo, let hi, let bins) = loss {
+        switch loss {
+        case .huber: break
+        case .distributional(_, let lo, let hi, let bins):
             try check(hi > lo && bins >= 2, "distributional support needs max > min and ≥ 2 bins")
+        case .crossEntropy, .mse: try check(false, "loss must be huber, two-hot or hl-gauss for the DQN")
         }
     }
 }

@@ -16,7 +16,7 @@ public enum QNetwork {
         if layerNorm { layers.append(LayerNorm(Shape(conv, 8, 8))) }
         layers += [Activation(.relu), Flatten(), Linear(conv * 64, hidden, rng: &rng)]
         if layerNorm { layers.append(LayerNorm(hidden)) }
-        layers += [Activation(.relu), Linear(hidden, actions * settings.loss.outputsPerAction, rng: &rng)]
+        layers += [Activation(.relu), Linear(hidden, actions * settings.loss.outputCount(targetWidth: 1), rng: &rng)]
         return Network(Sequential(layers))
     }
 }

@@ -1,31 +1,4 @@
-import Foundation
-
-/// One value of a metrics record.
-public enum MetricValue: Sendable, Equatable {
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case null
-
-    /// JSON text; non-finite doubles become null so every line stays valid JSON.
-    public var json: String {
-        switch self {
-        case .int(let v): return String(v)
-        case .double(let v): return v.isFinite ? "\(v)" : "null"
-        case .string(let s): return jsonString(s)
-        case .null: return "null"
-        }
-    }
-
-    /// The numeric value, if any.
-    public var number: Double? {
-        switch self {
-        case .int(let v): Double(v)
-        case .double(let v): v.isFinite ? v : nil
-        default: nil
-        }
-    }
-}
+import Networks
 
 /// An ordered set of named values: one line of `metrics.jsonl`.
 public struct MetricsRecord: Sendable, Equatable {
@@ -52,27 +25,10 @@ public struct MetricsRecord: Sendable, Equatable {
 
     /// One JSON object on one line, keys in insertion order.
     public var jsonLine: String {
-        "{" + fields.map { jsonString($0.name) + ": " + $0.value.json }.joined(separator: ", ") + "}"
+        "{" + fields.map { $0.name.jsonLiteral + ": " + $0.value.json }.joined(separator: ", ") + "}"
     }
 
     public static func == (a: MetricsRecord, b: MetricsRecord) -> Bool {
         a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
-}
-
-/// A JSON string literal with the required escapes.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }

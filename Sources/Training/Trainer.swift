@@ -37,13 +37,14 @@ public struct Evaluation: Sendable, Equatable {
 }
 
 /// Trains a network with an optimiser over a task stream, calling hooks at task start,
-/// after backward, after each step and at task end, and emitting `MetricsRecord`s.
+/// after backward, after each step and at task end, and emitting `MetricsRecord`s; the hooks
+/// see it as their `TrainingContext`.
 ///
 /// Batch order is a pure function of (seed, task, epoch): epoch e of task k shuffles the
 /// task's examples with `RandomGenerator(seed: seed, stream: k·2³² + e)` and takes
 /// consecutive batches, dropping the remainder. So a run resumed from a position repeats
 /// exactly the batches an uninterrupted run would have seen.
-public final class Trainer {
+public final class Trainer: TrainingContext {
     public let network: Network
     public let optimizer: any Optimizer
     public let stream: any TaskStream
@@ -51,7 +52,7 @@ public final class Trainer {
     public let options: TrainerOptions
     public let baseLearningRate: Float
     /// Interventions and diagnostics, called in order.
-    public var hooks: [any TrainerHook] = []
+    public var hooks: [any TrainingHook] = []
     /// Randomness for hooks (resets, perturbations); saved in checkpoints.
     public var rng: RandomGenerator
     /// Where training stands.
@@ -70,7 +71,7 @@ public final class Trainer {
     /// `task_mean_loss`, measures how fast a task is learned (an online plasticity measure).
     public var taskLossSum = 0.0
     /// Values hooks add to the next record (cleared after each record).
-    public var pendingMetrics = MetricsRecord()
+    var pendingMetrics = MetricsRecord()
     private var epochOrder: (task: Int, epoch: Int, order: [Int])?
 
     public init(network: Network, optimizer: any Optimizer, stream: any TaskStream, loss: LossKind,
@@ -87,6 +88,12 @@ public final class Trainer {
         task = stream.task(Swift.min(position.task, stream.taskCount - 1))
     }
 
+    public var taskSteps: Int { task.steps }
+    public var taskCount: Int { stream.taskCount }
+
+    public func report(_ name: String, _ value: MetricValue) { pendingMetrics[name] = value }
+    public func reported(_ name: String) -> MetricValue? { pendingMetrics[name] }
+
     /// Whether every task has been trained.
     public var isFinished: Bool { position.task >= stream.taskCount }
 
@@ -101,14 +108,13 @@ public final class Trainer {
         task.train.fill(epochOrder!.order[first..<(first + b)], inputs: batchInputs, labels: &batchLabels, values: batchValues)
     }
 
-    /// Tells every hook that `units` of hidden layer `layer` were just re-initialised.
     public func announceUnitReset(layer: String, units: [Int]) {
         guard !units.isEmpty else { return }
         for h in hooks { h.unitsWereReset(self, layer: layer, units: units) }
     }
 
     /// Zeroes the gradients, runs forward and backward on the current batch and returns the
-    /// loss. Hooks may call it again (SAM re-evaluates at a perturbed point).
+    /// loss: once per step, and again when a hook asks (SAM re-evaluates at a perturbed point).
     @discardableResult
     public func computeGradients() -> Float {
         network.zeroGradients()

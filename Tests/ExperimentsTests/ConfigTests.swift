@@ -52,7 +52,7 @@ import Streams
 
     @Test func lossMustFitTheTargets() throws {
         let c = try ExperimentConfig.parse("[loss]\nkind = \"two-hot\"\nbins = 21\nmin = -2\nmax = 12\n", file: "c.toml")
-        #expect(c.loss.resolved(classification: false) == .distributional(.twoHot, minimum: -2, maximum: 12, bins: 21))
+        #expect(try c.loss.resolved(classification: false) == .distributional(.twoHot, minimum: -2, maximum: 12, bins: 21))
         #expect(throws: ConfigError(file: "c.toml", line: 3, "loss.max: must exceed loss.min")) {
             try ExperimentConfig.parse("[loss]\nmin = 1\nmax = 0\n", file: "c.toml")
         }

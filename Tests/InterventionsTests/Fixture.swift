@@ -31,7 +31,7 @@ enum Fixture {
     /// A trainer over `tasks` label-permutation tasks of `steps` steps, batch 16.
     static func trainer(_ network: Network = mlp(), tasks: Int = 2, steps: Int = 10, lr: Float = 0.05,
                         optimizer: ((ParameterStorage) -> any Optimizer)? = nil,
-                        hooks: [any TrainerHook] = []) throws -> Trainer {
+                        hooks: [any TrainingHook] = []) throws -> Trainer {
         var spec = StreamSpec(.labelPermutation)
         spec.tasks = tasks
         spec.stepsPerTask = steps

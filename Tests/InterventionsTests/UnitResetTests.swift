@@ -106,10 +106,10 @@ import Testing
 
     /// Every reset is announced to the trainer's other hooks with its layer and units.
     @Test func resetsAreAnnouncedToOtherHooks() throws {
-        final class Listener: TrainerHook {
+        final class Listener: TrainingHook {
             let name = "listener"
             var heard: [(step: Int, layer: String, units: [Int])] = []
-            func unitsWereReset(_ trainer: Trainer, layer: String, units: [Int]) {
+            func unitsWereReset(_ trainer: any TrainingContext, layer: String, units: [Int]) {
                 heard.append((trainer.position.globalStep, layer, units))
             }
         }

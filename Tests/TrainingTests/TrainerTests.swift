@@ -33,13 +33,13 @@ import Tensors
     }
 
     /// Records every hook call.
-    final class Recorder: TrainerHook {
+    final class Recorder: TrainingHook {
         var calls: [String] = []
         let name = "recorder"
-        func taskWillStart(_ t: Trainer) { calls.append("start\(t.position.task)") }
-        func gradientsComputed(_ t: Trainer) { if t.position.step == 0 { calls.append("grad") } }
-        func stepDidFinish(_ t: Trainer) { if t.position.step == t.task.steps { calls.append("last-step") } }
-        func taskDidFinish(_ t: Trainer) { calls.append("end\(t.position.task)"); t.pendingMetrics["hook_value"] = .int(7) }
+        func taskWillStart(_ t: any TrainingContext) { calls.append("start\(t.position.task)") }
+        func gradientsComputed(_ t: any TrainingContext) { if t.position.step == 0 { calls.append("grad") } }
+        func stepDidFinish(_ t: any TrainingContext) { if t.position.step == t.taskSteps { calls.append("last-step") } }
+        func taskDidFinish(_ t: any TrainingContext) { calls.append("end\(t.position.task)"); t.report("hook_value", .int(7)) }
     }
 
     @Test func hooksRunInOrderAndRecordsAreWritten() throws {
@@ -64,11 +64,11 @@ import Tensors
     }
 
     /// Notes, at every 10th step, the first step of each task whose training accuracy is 1.
-    final class FirstConverged: TrainerHook {
+    final class FirstConverged: TrainingHook {
         var steps: [Int: Int] = [:]
         let name = "first-converged"
-        func stepDidFinish(_ t: Trainer) {
-            let k = t.position.task
+        func stepDidFinish(_ context: any TrainingContext) {
+            let t = context as! Trainer, k = t.position.task
             if steps[k] == nil, t.position.step % 10 == 0, t.evaluate(t.task.train).accuracy == 1 { steps[k] = t.position.step }
         }
     }

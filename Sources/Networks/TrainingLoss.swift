@@ -1,4 +1,3 @@
-import Networks
 import Tensors
 
 /// The loss a trainer minimises, chosen to match the stream's targets.
@@ -24,6 +23,41 @@ public enum LossKind: Sendable, Equatable {
         if case .crossEntropy = self { return true }
         return false
     }
+
+    /// The loss names `init(name:)` accepts, as configs and the CLI spell them.
+    public static let names = ["cross-entropy", "mse", "huber", "two-hot", "hl-gauss"]
+
+    /// This loss's name, as `init(name:)` reads it.
+    public var name: String {
+        switch self {
+        case .crossEntropy: "cross-entropy"
+        case .mse: "mse"
+        case .huber: "huber"
+        case .distributional(.twoHot, _, _, _): "two-hot"
+        case .distributional(.hlGauss, _, _, _): "hl-gauss"
+        }
+    }
+
+    /// The loss called `name` (one of `names`) with its parameters: label smoothing ε for
+    /// cross-entropy, δ for Huber, and for the distributional losses the support
+    /// [minimum, maximum], its `bins` and HL-Gauss's σ (nil: 0.75 × the bin width).
+    public init(name: String, labelSmoothing: Float = 0, delta: Float = 1, minimum: Float = -10, maximum: Float = 10,
+                bins: Int = 51, sigma: Float? = nil) throws(LossNameError) {
+        switch name {
+        case "cross-entropy": self = .crossEntropy(labelSmoothing: labelSmoothing)
+        case "mse": self = .mse
+        case "huber": self = .huber(delta: delta)
+        case "two-hot": self = .distributional(.twoHot, minimum: minimum, maximum: maximum, bins: bins)
+        case "hl-gauss": self = .distributional(.hlGauss(sigma: sigma), minimum: minimum, maximum: maximum, bins: bins)
+        default: throw LossNameError(name: name)
+        }
+    }
+}
+
+/// A loss name `LossKind(name:)` does not know; `description` is one line.
+public struct LossNameError: Error, CustomStringConvertible, Equatable {
+    public let name: String
+    public var description: String { "unknown loss '\(name)' (known: \(LossKind.names.joined(separator: ", ")))" }
 }
 
 /// Evaluates a `LossKind` on a batch: the mean loss, its gradient with respect to the network
