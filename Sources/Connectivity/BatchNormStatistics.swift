@@ -15,7 +15,7 @@ public enum BatchNormStatistics {
     /// a network without BatchNorm. Returns the number of batches used.
     @discardableResult
     public static func recompute(_ network: Network, on data: EvaluationSet, batchSize: Int = 500) -> Int {
-        let norms = network.namedLayers.compactMap { $0.layer as? BatchNorm }
+        let norms = network.batchNormLayers
         guard !norms.isEmpty else { return 0 }
         var meanSums = norms.map { [Double](repeating: 0, count: $0.channels) }
         var varianceSums = meanSums

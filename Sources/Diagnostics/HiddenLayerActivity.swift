@@ -1,32 +1,6 @@
 import Networks
 import Tensors
 
-/// The nonlinearity of a hidden layer, which decides which unit metrics apply.
-public enum UnitNonlinearity: Sendable, Equatable {
-    /// An elementwise `Activation`.
-    case elementwise(ActivationFunction)
-    /// Concatenated ReLU `[relu(z), relu(−z)]`: unit i owns channels i and C + i.
-    case crelu
-
-    /// Whether `linearised` applies: ReLU and LeakyReLU (z > 0 on every sample), CReLU (z never
-    /// changes sign, so one half is the identity and the other zero).
-    var hasLinearRegime: Bool {
-        switch self {
-        case .crelu, .elementwise(.relu), .elementwise(.leakyReLU): true
-        default: false
-        }
-    }
-
-    /// The |z| beyond which a unit is saturated: 3 for tanh, 5 for sigmoid, else nil.
-    var saturationThreshold: Float? {
-        switch self {
-        case .elementwise(.tanh): 3
-        case .elementwise(.sigmoid): 5
-        default: nil
-        }
-    }
-}
-
 /// One hidden layer's pre-activations z and activations h on the probe batch, copied out of
 /// the layer caches right after an evaluation-mode forward so that later forwards cannot
 /// overwrite them.
@@ -55,13 +29,10 @@ public struct HiddenLayerActivity {
             preconditionFailure("hidden layer \(layer.name) has not run forward")
         }
         name = layer.name
-        if layer.activation is CReLU {
-            nonlinearity = .crelu
-        } else if let a = layer.activation as? Activation {
-            nonlinearity = .elementwise(a.function)
-        } else {
-            preconditionFailure("hidden layer \(layer.name) has an unknown activation")
+        guard let nonlinearity = layer.nonlinearity else {
+            preconditionFailure("hidden layer \(layer.name) has an activation without unit metrics (Fourier features)")
         }
+        self.nonlinearity = nonlinearity
         unitCount = layer.unitCount
         exampleCount = z.shape[0]
         positions = z.count / Swift.max(exampleCount * unitCount, 1)

@@ -24,7 +24,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
                             memoryBudget: Int, seed: (_ example: Int, _ row: Int, _ output: Tensor) -> Tensor) -> [Double] {
     precondition(examples >= 1 && examples <= inputs.shape[0] && r >= 1, "gradient Gram of \(examples)×\(r) rows")
     let rows = examples * r, p = network.parameterCount, perExample = inputs.shape.trailingCount
-    let factored = network.namedLayers.compactMap { $0.layer as? Linear }.filter { $0.bias != nil }
+    let factored = network.denseUnitLayers.filter { $0.bias != nil }
     let explicit = explicitColumns(parameterCount: p, excluding: factored)
     let width = Swift.max(1, Swift.min(explicit.count, memoryBudget / Swift.max(1, 4 * rows)))
     let chunk = Swift.min(width, 2048)
@@ -36,8 +36,8 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
     let jacobian = UnsafeMutablePointer<Float>.allocate(capacity: rows * width)
     let widened = UnsafeMutablePointer<Double>.allocate(capacity: rows * chunk)
     defer { jacobian.deallocate(); widened.deallocate() }
-    var activations = factored.map { [Double](repeating: 0, count: examples * $0.inputFeatures) }
-    var deltas = factored.map { [Double](repeating: 0, count: rows * $0.outputFeatures) }
+    var activations = factored.map { [Double](repeating: 0, count: examples * $0.inputUnitCount) }
+    var deltas = factored.map { [Double](repeating: 0, count: rows * $0.unitCount) }
     var gram = [Double](repeating: 0, count: rows * rows)
     let gradients = network.storage.gradients
     let starts = explicit.isEmpty ? [0] : Array(stride(from: 0, to: explicit.count, by: width))
@@ -48,7 +48,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
             let output = network.forward(example, mode: .evaluation)
             if slice == 0 {
                 for (l, layer) in factored.enumerated() {
-                    let a = layer.lastInput!.data, d = layer.inputFeatures
+                    let a = layer.lastInput!.data, d = layer.inputUnitCount
                     for j in 0..<d { activations[l][n * d + j] = Double(a[j]) }
                 }
             }
@@ -58,7 +58,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
                 let row = n * r + i
                 if slice == 0 {
                     for (l, layer) in factored.enumerated() {
-                        let g = layer.bias!.gradient, k = layer.outputFeatures
+                        let g = layer.bias!.gradient, k = layer.unitCount
                         for j in 0..<k { deltas[l][row * k + j] = Double(g[j]) }
                     }
                 }
@@ -79,8 +79,8 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
         }
     }
     for (l, layer) in factored.enumerated() {
-        let inputGram = fullGram(activations[l], count: examples, width: layer.inputFeatures)
-        let deltaGram = fullGram(deltas[l], count: rows, width: layer.outputFeatures)
+        let inputGram = fullGram(activations[l], count: examples, width: layer.inputUnitCount)
+        let deltaGram = fullGram(deltas[l], count: rows, width: layer.unitCount)
         for i in 0..<rows {
             for j in i..<rows { gram[i * rows + j] += deltaGram[i * rows + j] * (inputGram[(i / r) * examples + j / r] + 1) }
         }
@@ -90,7 +90,7 @@ func perExampleGradientGram(_ network: Network, inputs: Tensor, examples: Int, r
 }
 
 /// The parameter indices not covered by the factored Linear layers, ascending.
-private func explicitColumns(parameterCount p: Int, excluding layers: [Linear]) -> [Int] {
+private func explicitColumns(parameterCount p: Int, excluding layers: [any DenseUnitLayer]) -> [Int] {
     var covered = [Bool](repeating: false, count: p)
     for layer in layers {
         for parameter in [layer.weight, layer.bias!] {

@@ -57,7 +57,7 @@ public func probeTaskPlasticity(of network: Network, makeNetwork: () throws -> N
     switch settings.target {
     case .freshNetworkOutputs:
         let teacher = try makeNetwork()
-        redrawUnitLayers(of: teacher, rng: &targetRandom)
+        try redrawUnitLayers(of: teacher, rng: &targetRandom)
         task = ProbeTask(inputs: inputs, targets: .values(teacher.forward(inputs, mode: .evaluation).copy()), loss: .mse)
     case .randomLabels:
         let classes = copy.forward(inputs, mode: .evaluation).shape.trailingCount
@@ -67,7 +67,7 @@ public func probeTaskPlasticity(of network: Network, makeNetwork: () throws -> N
     let baseline = try freshLoss ?? {
         let fresh = try makeNetwork()
         var freshRandom = RandomGenerator(seed: settings.seed, stream: 1)
-        redrawUnitLayers(of: fresh, rng: &freshRandom)
+        try redrawUnitLayers(of: fresh, rng: &freshRandom)
         return task.train(fresh, settings: settings)
     }()
     var values = DiagnosticValues()
@@ -78,18 +78,9 @@ public func probeTaskPlasticity(of network: Network, makeNetwork: () throws -> N
 }
 
 /// Re-draws every Linear/Conv2d weight and bias from the layer's own initialiser, as its
-/// constructor does (PyTorch default: U(±1/√fan_in)).
-func redrawUnitLayers(of network: Network, rng: inout RandomGenerator) {
-    for (_, layer) in network.namedLayers {
-        if let fc = layer as? Linear {
-            fc.initializer.fill(fc.weight.valueBuffer, fanIn: fc.inputFeatures, fanOut: fc.outputFeatures, rng: &rng)
-            if let b = fc.bias { Initializer.fillBias(b.valueBuffer, fanIn: fc.inputFeatures, rng: &rng) }
-        } else if let conv = layer as? Conv2d {
-            let kk = conv.kernelSize * conv.kernelSize
-            conv.initializer.fill(conv.weight.valueBuffer, fanIn: conv.inputChannels * kk, fanOut: conv.outputChannels * kk, rng: &rng)
-            if let b = conv.bias { Initializer.fillBias(b.valueBuffer, fanIn: conv.inputChannels * kk, rng: &rng) }
-        }
-    }
+/// constructor does (PyTorch default: U(±1/√fan_in)); normalisation layers keep their values.
+func redrawUnitLayers(of network: Network, rng: inout RandomGenerator) throws {
+    for case let (_, layer as any UnitLayer) in network.namedLayers { try layer.reinitialize(using: &rng) }
 }
 
 /// A probe dataset (inputs and targets) that trains a network with Adam and reports its final loss.

@@ -28,12 +28,9 @@ public final class NormalizeAndProject: ConfigurableIntervention {
     /// The parameter groups projected as one vector each, in network order.
     func parameterGroups(_ network: Network) -> [[Parameter]] {
         network.namedLayers.compactMap { _, layer in
-            if let l = layer as? Linear { return [l.weight] }
-            if let c = layer as? Conv2d { return [c.weight] }
-            guard projectNormParameters else { return nil }
-            if let n = layer as? LayerNorm { return [n.weight, n.bias] }
-            if let n = layer as? BatchNorm { return [n.weight, n.bias] }
-            return nil
+            if let u = layer as? any UnitLayer { return [u.weight] }
+            guard projectNormParameters, let n = layer as? any NormalizationLayer else { return nil }
+            return [n.weight, n.bias]
         }
     }
 

@@ -26,7 +26,7 @@ public final class PlasticityInjection: ConfigurableIntervention {
 
     /// The network's injectable head; throws if it has none.
     func head(_ network: Network) throws -> InjectionHead {
-        guard let h = network.namedLayers.lazy.compactMap({ $0.layer as? InjectionHead }).first else {
+        guard let h = network.injectionHead else {
             throw InterventionError("plasticity-injection: the network has no InjectionHead; build it through InterventionCatalog.prepare(_:for:) or InjectionHead.wrapping(_:headLayers:)")
         }
         return h
@@ -37,7 +37,7 @@ public final class PlasticityInjection: ConfigurableIntervention {
         let target = task >= 0 ? task : training.taskCount / 2
         guard training.position.task == target, !h.isInjected else { return }
         try h.inject { head in
-            for (_, layer) in head.namedLayers() { try reinitializeParameters(of: layer, rng: &training.rng) }
+            for (_, layer) in head.namedLayers() { try layer.reinitialize(using: &training.rng) }
         }
         training.optimizer.resetState(indices: h.headParameterIndices)
         training.report("plasticity_injected", .int(1))

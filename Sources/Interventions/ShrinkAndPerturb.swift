@@ -21,7 +21,7 @@ public final class ShrinkAndPerturb: ConfigurableIntervention {
     public func taskWillStart(_ training: any TrainingContext) throws {
         guard training.position.task > 0 else { return }
         let theta = training.network.parameterVector()
-        for (_, layer) in training.parameterisedLayers { try reinitializeParameters(of: layer, rng: &training.rng) }
+        for (_, layer) in training.parameterisedLayers { try layer.reinitialize(using: &training.rng) }
         let s = training.network.storage, eps = s.values, l = lambda, sg = sigma
         theta.withUnsafeBufferPointer { t in
             for i in 0..<s.count { eps[i] = l * t[i] + sg * eps[i] }

@@ -16,9 +16,7 @@ extension Network {
     /// Every Linear and Conv2d weight in network order (including those inside containers).
     var weightMatrices: [WeightMatrix] {
         namedLayers.compactMap { name, layer in
-            if let l = layer as? Linear { return WeightMatrix(name: name, parameter: l.weight, rows: l.outputFeatures) }
-            if let c = layer as? Conv2d { return WeightMatrix(name: name, parameter: c.weight, rows: c.outputChannels) }
-            return nil
+            (layer as? any UnitLayer).map { WeightMatrix(name: name, parameter: $0.weight, rows: $0.unitCount) }
         }
     }
 }

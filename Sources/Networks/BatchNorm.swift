@@ -8,7 +8,7 @@ import Tensors
 /// Evaluation: x̂ uses the running statistics. Backward in training mode, per channel over
 /// its M = N·H·W values: dx = (γ/σ)(dy − mean(dy) − x̂·mean(dy ⊙ x̂)); in evaluation mode
 /// dx = dy·γ/√(running_var + ε).
-public final class BatchNorm: Layer {
+public final class BatchNorm: NormalizationLayer {
     public let channels: Int
     public let momentum: Float
     public let epsilon: Float
@@ -40,6 +40,19 @@ public final class BatchNorm: Layer {
     public var localParameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
     public var localBuffers: [(name: String, buffer: Buffer)] {
         [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]
+    }
+
+    /// γ = 1, β = 0, as the constructor sets them (no randomness drawn).
+    public func reinitialize(using rng: inout RandomGenerator) {
+        weight.valueBuffer.update(repeating: 1)
+        bias.valueBuffer.update(repeating: 0)
+    }
+
+    /// Running mean 0, variance 1, no batches tracked: the construction values.
+    public func resetBuffers() {
+        runningMean.tensor.fill(0)
+        runningVariance.tensor.fill(1)
+        batchesTracked.tensor.fill(0)
     }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {

@@ -51,9 +51,15 @@ public final class Conv2d: UnitLayer, InputGradientSkipping {
         self.initializer = initializer
         weight = Parameter(shape: Shape(outputChannels, inputChannels, kernelSize, kernelSize))
         self.bias = bias ? Parameter(shape: Shape(outputChannels)) : nil
-        let fanIn = inputChannels * kernelSize * kernelSize
-        initializer.fill(weight.valueBuffer, fanIn: fanIn, fanOut: outputChannels * kernelSize * kernelSize, rng: &rng)
-        if let b = self.bias { Initializer.fillBias(b.valueBuffer, fanIn: fanIn, rng: &rng) }
+        reinitialize(using: &rng)
+    }
+
+    /// Re-draws the weight from `initializer` with fans (C·K·K, O·K·K), then the bias from
+    /// U(−1/√(C·K·K), 1/√(C·K·K)), as the constructor does.
+    public func reinitialize(using rng: inout RandomGenerator) {
+        let kk = kernelSize * kernelSize
+        initializer.fill(weight.valueBuffer, fanIn: inputChannels * kk, fanOut: outputChannels * kk, rng: &rng)
+        if let b = bias { Initializer.fillBias(b.valueBuffer, fanIn: inputChannels * kk, rng: &rng) }
     }
 
     public var localParameters: [(name: String, parameter: Parameter)] {

@@ -17,6 +17,11 @@ public struct HiddenLayer {
 
     /// Number of units.
     public var unitCount: Int { incoming.unitCount }
+    /// The activation as unit metrics see it; nil for Fourier features.
+    public var nonlinearity: UnitNonlinearity? {
+        if activation is CReLU { return .crelu }
+        return (activation as? Activation).map { .elementwise($0.function) }
+    }
     /// 2 for CReLU and Fourier features (each unit feeds two activation channels), else 1.
     public var activationMultiplier: Int { activation is CReLU || activation is FourierActivation ? 2 : 1 }
     /// Input features of `outgoing` per activation channel (spatial positions after Flatten).

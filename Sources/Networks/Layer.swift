@@ -30,12 +30,27 @@ public protocol Layer: AnyObject {
     var lastInput: Tensor? { get }
     /// The output of the last forward pass (for an activation layer: the activation h).
     var lastOutput: Tensor? { get }
+    /// Re-draws the layer's own parameters exactly as its constructor drew them (weight
+    /// first, then bias, from `rng`). A layer without own parameters does nothing; the
+    /// default throws `LayerError` for a parameterised layer that does not implement it.
+    func reinitialize(using rng: inout RandomGenerator) throws
+    /// Resets the layer's own non-trainable state to its construction values (BatchNorm
+    /// running statistics); by default there is none.
+    func resetBuffers()
 }
 
 extension Layer {
     public var localParameters: [(name: String, parameter: Parameter)] { [] }
     public var localBuffers: [(name: String, buffer: Buffer)] { [] }
     public var sublayers: [(name: String, layer: any Layer)] { [] }
+
+    public func reinitialize(using rng: inout RandomGenerator) throws {
+        guard localParameters.isEmpty else {
+            throw LayerError("cannot re-initialise a \(type(of: self)) layer: it does not implement reinitialize(using:)")
+        }
+    }
+
+    public func resetBuffers() {}
 
     /// Every parameter of this layer and its descendants, in PyTorch's `named_parameters()`
     /// order (own tensors first, then children depth-first), names prefixed by `prefix`.
@@ -87,8 +102,12 @@ public final class Buffer {
 }
 
 /// A layer whose output units can be re-initialised one by one: a Linear (rows of the weight)
-/// or a Conv2d (output channels). Used by unit-reset interventions and diagnostics.
+/// or a Conv2d (output channels). Used by unit-reset interventions and diagnostics, and by
+/// every code that acts on weight matrices: `weight` seen as [unitCount, weight.count /
+/// unitCount] has one row per output unit.
 public protocol UnitLayer: Layer {
+    var weight: Parameter { get }
+    var bias: Parameter? { get }
     /// Number of output units (Linear out-features, Conv2d out-channels).
     var unitCount: Int { get }
     /// Number of input units (Linear in-features, Conv2d in-channels).
@@ -100,3 +119,9 @@ public protocol UnitLayer: Layer {
     /// spatial positions of a channel after Flatten).
     func setInputWeights(of units: [Int], group: Int, to value: Float)
 }
+
+/// A unit layer whose weight gradient for one example is the outer product δ aᵀ of its
+/// output gradient δ [unitCount] and its input a [inputUnitCount]: a Linear (not a
+/// convolution, whose gradient sums over positions). Per-example gradient methods factor
+/// such layers instead of materialising their Jacobian columns.
+public protocol DenseUnitLayer: UnitLayer {}

@@ -6,7 +6,7 @@ import Tensors
 /// y = γ ⊙ x̂ + β, x̂ = (x − μ) / √(σ² + ε), μ and σ² (biased) over the normalised elements.
 /// Backward, per group of D elements with g = dy ⊙ γ:
 /// dx = (1/√(σ²+ε)) · (g − mean(g) − x̂ · mean(g ⊙ x̂)); dγ += Σ dy ⊙ x̂; dβ += Σ dy.
-public final class LayerNorm: Layer {
+public final class LayerNorm: NormalizationLayer {
     public let normalizedShape: Shape
     public let epsilon: Float
     public let weight: Parameter
@@ -32,6 +32,12 @@ public final class LayerNorm: Layer {
     }
 
     public var localParameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
+
+    /// γ = 1, β = 0, as the constructor sets them (no randomness drawn).
+    public func reinitialize(using rng: inout RandomGenerator) {
+        weight.valueBuffer.update(repeating: 1)
+        bias.valueBuffer.update(repeating: 0)
+    }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let d = normalizedShape.elementCount

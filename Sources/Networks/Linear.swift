@@ -9,7 +9,7 @@ import Tensors
 /// var rng = RandomGenerator(seed: 0)
 /// let fc = Linear(784, 256, rng: &rng)      // PyTorch default init
 /// ```
-public final class Linear: UnitLayer, InputGradientSkipping {
+public final class Linear: DenseUnitLayer, InputGradientSkipping {
     public let inputFeatures: Int
     public let outputFeatures: Int
     public let weight: Parameter
@@ -30,8 +30,14 @@ public final class Linear: UnitLayer, InputGradientSkipping {
         self.initializer = initializer
         weight = Parameter(shape: Shape(outputFeatures, inputFeatures))
         self.bias = bias ? Parameter(shape: Shape(outputFeatures)) : nil
+        reinitialize(using: &rng)
+    }
+
+    /// Re-draws the weight from `initializer` with fans (in, out), then the bias from
+    /// U(−1/√in, 1/√in), as the constructor does.
+    public func reinitialize(using rng: inout RandomGenerator) {
         initializer.fill(weight.valueBuffer, fanIn: inputFeatures, fanOut: outputFeatures, rng: &rng)
-        if let b = self.bias { Initializer.fillBias(b.valueBuffer, fanIn: inputFeatures, rng: &rng) }
+        if let b = bias { Initializer.fillBias(b.valueBuffer, fanIn: inputFeatures, rng: &rng) }
     }
 
     public var localParameters: [(name: String, parameter: Parameter)] {

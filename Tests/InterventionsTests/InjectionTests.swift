@@ -53,7 +53,7 @@ import Testing
         var rng = RandomGenerator(seed: 4)
         let head = try InjectionHead(Sequential(Linear(3, 5, rng: &rng), Activation(.tanh), Linear(5, 2, rng: &rng)))
         let net = Network(Sequential(head))
-        head.inject { h in for (_, l) in h.namedLayers() { try? reinitializeParameters(of: l, rng: &rng) } }
+        head.inject { h in for (_, l) in h.namedLayers() { try? l.reinitialize(using: &rng) } }
         net.setParameterVector(net.parameterVector().map { $0 * 1.5 })
         let x = Tensor(shape: Shape(4, 3)), r = Tensor(shape: Shape(4, 2))
         rng.fillNormal(x.buffer)

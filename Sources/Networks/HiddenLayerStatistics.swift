@@ -1,11 +1,10 @@
-import Networks
-
-/// Per-unit statistics of a hidden layer read from its activation's last forward pass.
+/// Per-unit statistics of a hidden layer read from its activation's last forward pass, in
+/// Float as the unit-reset interventions (ReDo, continual backprop) score units.
 extension HiddenLayer {
     /// a_i = mean over the batch (and spatial positions) of |h| of unit i, from the
     /// activation's `lastOutput` [N, C·m, …]; with CReLU (m = 2) a unit's two channels
     /// i and i + C are added. Nil before any forward pass.
-    func meanAbsoluteActivation() -> [Float]? {
+    public func meanAbsoluteActivation() -> [Float]? {
         guard let h = activation.lastOutput, h.shape.count >= 2, h.count > 0 else { return nil }
         let n = h.shape[0], channels = h.shape[1], units = unitCount
         let positions = h.shape.trailingCount / channels
@@ -25,7 +24,7 @@ extension HiddenLayer {
 
     /// Σ_k |w_out| over every outgoing weight that reads unit i (both CReLU channels and,
     /// after Flatten, all spatial positions); nil when no layer reads the units.
-    func outgoingWeightMagnitudes() -> [Float]? {
+    public func outgoingWeightMagnitudes() -> [Float]? {
         guard let out = outgoing, let w = out.localParameters.first(where: { $0.name == "weight" })?.parameter else { return nil }
         let units = unitCount, inputs = out.inputUnitCount, rows = w.count / inputs
         let perInput = w.count / (rows * inputs)   // conv: K·K; linear: 1

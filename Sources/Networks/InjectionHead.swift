@@ -1,4 +1,3 @@
-import Networks
 import Tensors
 
 /// The head of a network prepared for plasticity injection (Nikishin et al. 2023, "Deep
@@ -46,7 +45,7 @@ public final class InjectionHead: Layer {
     /// Wraps `head`; throws if it contains a BatchNorm.
     public init(_ head: Sequential) throws {
         if let bn = head.namedLayers().first(where: { $0.layer is BatchNorm }) {
-            throw InterventionError("plasticity-injection: the head may not contain BatchNorm (found at head.\(bn.name))")
+            throw LayerError("plasticity-injection: the head may not contain BatchNorm (found at head.\(bn.name))")
         }
         self.head = head
         parameters = head.namedParameters().map(\.parameter)
@@ -63,11 +62,11 @@ public final class InjectionHead: Layer {
     /// (the old one must not be used any more); its parameter names change accordingly.
     public static func wrapping(_ network: Network, headLayers k: Int) throws -> Network {
         guard let root = network.root as? Sequential else {
-            throw InterventionError("plasticity-injection: the network's root is not a Sequential")
+            throw LayerError("plasticity-injection: the network's root is not a Sequential")
         }
         let weighted = root.layers.indices.filter { root.layers[$0] is any UnitLayer }
         guard k >= 1, weighted.count >= k else {
-            throw InterventionError("plasticity-injection: head_layers = \(k) but the network has \(weighted.count) Linear/Conv2d layers")
+            throw LayerError("plasticity-injection: head_layers = \(k) but the network has \(weighted.count) Linear/Conv2d layers")
         }
         let start = weighted[weighted.count - k]
         let head = try InjectionHead(Sequential(Array(root.layers[start...])))
@@ -86,7 +85,7 @@ public final class InjectionHead: Layer {
 
     /// Freezes θ, draws θ' = θ'₀ with `reinitialize` (which re-draws the head's layers in
     /// place) and switches the output to h_θ + h_θ' − h_θ'₀.
-    func inject(reinitialize: (Sequential) throws -> Void) rethrows {
+    public func inject(reinitialize: (Sequential) throws -> Void) rethrows {
         copyParameters(to: oldHead.tensor)
         try reinitialize(head)
         copyParameters(to: freshHead.tensor)
@@ -154,5 +153,12 @@ public final class InjectionHead: Layer {
         let d = inputGradient.data, n = dy.data, f = freshGradient.data
         for i in 0..<inputGradient.count { d[i] += n[i] - f[i] }
         return inputGradient
+    }
+}
+
+extension Network {
+    /// The network's `InjectionHead`, if it has one (the first in network order).
+    public var injectionHead: InjectionHead? {
+        namedLayers.lazy.compactMap { $0.layer as? InjectionHead }.first
     }
 }
