@@ -1,4 +1,3 @@
-import Networks
 
 /// TRAC (Muppidi, Zhang, Cutkosky et al. 2024, "Fast TRAC: a parameter-free optimizer for
 /// lifelong reinforcement learning"): wraps a base optimiser and rescales its cumulative
@@ -110,7 +109,7 @@ public final class TRAC: Optimizer {
     public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
         func vector(_ name: String, count: Int) throws -> [Float] {
             guard let v = vectors.first(where: { $0.name == name })?.values, v.count == count else {
-                throw InterventionError("TRAC: optimizer state '\(name)' is missing or not \(count) values")
+                throw StateDictError(description: "TRAC: optimizer state '\(name)' is missing or not \(count) values")
             }
             return v
         }

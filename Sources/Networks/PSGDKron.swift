@@ -1,5 +1,4 @@
 import Foundation
-import Networks
 import Tensors
 
 /// PSGD with Kronecker-factored preconditioners, "Kron" (Li 2018, "Preconditioned stochastic
@@ -163,7 +162,7 @@ public final class PSGDKron: Optimizer {
     public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
         func vector(_ name: String, count: Int) throws -> [Float] {
             guard let v = vectors.first(where: { $0.name == name })?.values, v.count == count else {
-                throw InterventionError("PSGD-Kron: optimizer state '\(name)' is missing or not \(count) values")
+                throw StateDictError(description: "PSGD-Kron: optimizer state '\(name)' is missing or not \(count) values")
             }
             return v
         }

@@ -2,10 +2,9 @@ import Foundation
 @testable import Networks
 import Tensors
 import Testing
-@testable import Interventions
 
 /// The Fourier activation and the TRAC and PSGD-Kron optimisers.
-@Suite struct ActivationAndOptimizerTests {
+@Suite struct FourierAndOptimizerTests {
     @Test func fourierForwardAndGradient() {
         let layer = FourierActivation()
         var rng = RandomGenerator(seed: 2)
