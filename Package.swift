@@ -5,7 +5,7 @@ let package = Package(
     name: "PlasticityLab",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity", "ResultsIndex", "RL"]),
+        .library(name: "PlasticityLab", targets: ["Tensors", "Networks", "Curvature", "Datasets", "Streams", "Training", "Diagnostics", "Interventions", "Experiments", "Reports", "Connectivity", "ResultsIndex", "RL"]),
         .executable(name: "plasticity", targets: ["PlasticityCLI"]),
     ],
     dependencies: [
@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib"]),
         .target(name: "Streams", dependencies: ["Datasets", "Tensors"]),
         .target(name: "Training", dependencies: ["Networks", "Streams", "Tensors"]),
-        .target(name: "Diagnostics", dependencies: ["Networks", "Tensors", "COpenBLAS"]),
+        .target(name: "Curvature", dependencies: ["Networks", "Tensors"]),
+        .target(name: "Diagnostics", dependencies: ["Curvature", "Networks", "Tensors"]),
         .target(name: "Interventions", dependencies: ["Networks", "Tensors"]),
         .target(name: "Experiments", dependencies: [
             "Diagnostics", "Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors",
@@ -51,7 +52,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "Datasets", "Tensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Streams", "Networks", "Datasets", "Tensors"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "Tensors"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Curvature", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "InterventionsTests", dependencies: ["Interventions", "Training", "Streams", "Networks", "Datasets", "Tensors"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI", "CAllocationCounter"],
                     exclude: ["Fixtures"]),

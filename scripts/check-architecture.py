@@ -4,7 +4,8 @@
 1. Every `import` of a target's sources is declared in that target's dependencies in
    Package.swift (nothing compiles only because another module imported it first).
 2. Interventions and Diagnostics see training only through Networks' TrainingContext:
-   neither imports Training, Streams or anything above them.
+   neither imports Training, Streams or anything above them (Diagnostics also Curvature,
+   the R-operator of every layer, which itself needs only Networks and Tensors).
 3. No code outside Networks switches on a concrete layer type (`is`/`as?`/`as!`/`as`
    followed by a layer class): it asks a layer's role protocols and methods instead.
 4. With `--build-log FILE`: the log of a build has no compiler warning in this package's
@@ -19,7 +20,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTEM = {"Foundation", "Glibc", "Testing", "XCTest", "Dispatch", "FoundationNetworking", "Darwin", "Synchronization"}
 LOWER_ONLY = {"Interventions": {"Networks", "Tensors", "Foundation", "CVectorMath"},
-              "Diagnostics": {"Networks", "Tensors", "Foundation", "COpenBLAS", "CLAPACKE", "CVectorMath"}}
+              "Diagnostics": {"Curvature", "Networks", "Tensors", "Foundation", "CLAPACKE", "CVectorMath"},
+              "Curvature": {"Networks", "Tensors", "Foundation", "CVectorMath"}}
 IMPORT = re.compile(r"^(?:@testable |@_implementationOnly )?import (\w+)")
 
 

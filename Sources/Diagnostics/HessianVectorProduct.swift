@@ -1,3 +1,4 @@
+import Curvature
 import Networks
 import Tensors
 

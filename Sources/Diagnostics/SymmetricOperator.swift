@@ -1,3 +1,5 @@
+import Tensors
+
 /// A symmetric linear operator A on ℝⁿ given only by its product v ↦ Av, the input of the
 /// iterative estimators (Lanczos, power iteration, Hutchinson, stochastic Lanczos
 /// quadrature). A Hessian is one (`HessianVectorProduct.symmetricOperator`); so is any

@@ -1,6 +1,7 @@
 import Testing
 import Tensors
 import Training
+import Curvature
 @testable import Diagnostics
 @testable import Networks
 
@@ -108,7 +109,7 @@ import Training
         var rng = RandomGenerator(seed: 26)
         let net = Network(Sequential(Linear(3, 3, rng: &rng), Doubler()))
         let probe = ProbeBatch(inputs: CurvatureMath.normalTensor(Shape(2, 3), seed: 1), targets: .labels([0, 1]))
-        #expect(throws: DiagnosticError("Hessian-vector product: layer layers.1 of type Doubler is not supported")) {
+        #expect(throws: CurvatureError("Hessian-vector product: layer layers.1 of type Doubler is not supported")) {
             _ = try HessianVectorProduct(network: net, probe: probe)
         }
     }

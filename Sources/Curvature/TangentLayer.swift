@@ -16,7 +16,7 @@ import Tensors
 /// batch and the node caches x and g_y; tangent and R-backward run once per product and the
 /// node caches ẋ between them. `theta`, `v`, `gradient` and `hv` are flat vectors in network
 /// order; a node reads its own slices at its parameters' storage offsets.
-protocol TangentNode: AnyObject {
+public protocol TangentNode: AnyObject {
     func forward(_ x: DoubleTensor, parameters theta: UnsafePointer<Double>) -> DoubleTensor
     func backward(_ gy: DoubleTensor, parameters theta: UnsafePointer<Double>,
                   gradient: UnsafeMutablePointer<Double>) -> DoubleTensor
@@ -27,16 +27,23 @@ protocol TangentNode: AnyObject {
 }
 
 /// What a layer needs to know to build its `TangentNode`.
-struct TangentBuild {
+public struct TangentBuild {
     /// The layer's dotted name, for error messages.
-    var name: String
+    public var name: String
     /// Training (BatchNorm batch statistics) or evaluation (running statistics).
-    var mode: Mode
+    public var mode: Mode
     /// The layer's input does not depend on θ (it is the network input, or computed from it
     /// without parameters): ẋ = 0 and dL/dx is never read, so Linear and Conv2d skip both.
-    var constantInput: Bool
+    public var constantInput: Bool
     /// The network's flat parameter storage, whose offsets index θ, v and Hv.
-    let storage: ParameterStorage
+    public let storage: ParameterStorage
+
+    public init(name: String, mode: Mode, constantInput: Bool, storage: ParameterStorage) {
+        self.name = name
+        self.mode = mode
+        self.constantInput = constantInput
+        self.storage = storage
+    }
 
     /// The same build for a child layer called `child`.
     func child(_ child: String, constantInput: Bool) -> TangentBuild {
@@ -49,7 +56,7 @@ struct TangentBuild {
     /// The flat index of `parameter`'s first value, checking it lives in `storage`.
     func offset(of parameter: Parameter) throws -> Int {
         guard parameter.storage === storage else {
-            throw DiagnosticError("Hessian-vector product: a parameter of \(name) is not in the network's storage")
+            throw CurvatureError("Hessian-vector product: a parameter of \(name) is not in the network's storage")
         }
         return parameter.offset
     }
@@ -61,9 +68,9 @@ protocol TangentLayer: Layer {
 }
 
 /// The node for any layer, or an error naming the layer type that has no R-operator.
-func makeTangentNode(for layer: any Layer, _ build: TangentBuild) throws -> any TangentNode {
+public func makeTangentNode(for layer: any Layer, _ build: TangentBuild) throws -> any TangentNode {
     guard let tangentLayer = layer as? any TangentLayer else {
-        throw DiagnosticError("Hessian-vector product: layer \(build.name.isEmpty ? "(root)" : build.name) of type \(type(of: layer)) is not supported")
+        throw CurvatureError("Hessian-vector product: layer \(build.name.isEmpty ? "(root)" : build.name) of type \(type(of: layer)) is not supported")
     }
     return try tangentLayer.tangentNode(build)
 }
