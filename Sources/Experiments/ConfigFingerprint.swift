@@ -41,6 +41,18 @@ public enum ConfigFingerprint {
         return changes
     }
 
+    /// Throws unless the run directory `dir` is new (no `config.toml`) or holds exactly
+    /// `planned`, naming the file and every changed key; `planner` says who planned the run
+    /// ("the study", "the sweep's run 3"). Studies and sweeps check their run directories
+    /// with it before anything runs.
+    public static func checkPlanned(_ planned: String, in dir: RunDirectory, by planner: String) throws {
+        guard let existing = try? String(contentsOf: dir.configURL, encoding: .utf8), existing != planned else { return }
+        let changes = changes(from: existing, to: planned)
+        let listed = changes.isEmpty ? "the resolved config text (formatting only)" : changes.joined(separator: "; ")
+        throw ConfigError(file: dir.configURL.path,
+                          "this run was made with a different config than \(planner) plans (\(listed)); move the directory away or use another --out")
+    }
+
     /// "key: old → new" for every key whose value differs between two resolved configs, in
     /// the order of `old` (keys only in `new` last; a missing value reads "(absent)"). Keys are
     /// dotted: `optimizer.lr`, and `interventions[2].rate` for the third `[[interventions]]`.

@@ -116,25 +116,12 @@ public struct StudyRunner {
     /// `run`'s directory, after checking any config it holds, and the status its summary records.
     private func existing(_ run: StudyPlan.PlannedRun) throws -> (RunDirectory, RunSummary.Status?) {
         let dir = runDirectory(run)
-        try Self.checkConfig(of: run, in: dir)
+        try ConfigFingerprint.checkPlanned(run.config.toml, in: dir, by: "the study")
         return (dir, RunSummary.status(at: dir.summaryURL))
     }
 
     /// Finished and diverged runs are done (a diverged run would diverge again).
     private static func isDone(_ status: RunSummary.Status?) -> Bool { status == .finished || status == .diverged }
-
-    /// Throws unless `dir` is new or its `config.toml` is the planned run's config.
-    static func checkConfig(of run: StudyPlan.PlannedRun, in dir: RunDirectory) throws {
-        guard let existing = try? String(contentsOf: dir.configURL, encoding: .utf8) else { return }
-        let planned = run.config.toml
-        guard existing != planned else { return }
-        let old = existing.split(separator: "\n", omittingEmptySubsequences: false)
-        let new = planned.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = (0..<Swift.min(old.count, new.count)).first { old[$0] != new[$0] } ?? Swift.min(old.count, new.count)
-        let found = line < old.count ? "'\(old[line])'" : "nothing", expected = line < new.count ? "'\(new[line])'" : "nothing"
-        throw ConfigError(file: dir.configURL.path, line: line + 1,
-                          "this run was made with a different config than the study plans (\(found) where the study has \(expected)); move the directory away or use another --out")
-    }
 
     private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL) {
         let dir = runDirectory(run)

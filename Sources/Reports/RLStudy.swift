@@ -3,8 +3,8 @@ import Foundation
 
 /// The curves and frames of an `rl` study (`kind = "rl"`): each run's metrics records
 /// (`event = "log"`) over frames, read from its `metrics.jsonl`, charted per group as the
-/// mean across seeds with a 95 % Student-t band, and one SVG frame per group (`frame.svg` of the
-/// first variant's first seed: environment 0's last observation).
+/// mean across seeds with a 95 % Student-t band, and one SVG frame per group (`frame.svg`,
+/// environment 0's last observation, of the group's first run in plan order that has one).
 public enum RLStudy {
     public static let name = "rl"
     /// Metrics charted over frames when the runs report them.
@@ -57,13 +57,17 @@ public enum RLStudy {
         return out
     }
 
-    /// One frame per group: `frame.svg` of the group's first variant and seed, when present.
-    static func frames(_ results: StudyResults) -> [(file: String, group: String, svg: String)] {
+    /// One frame per group: the `frame.svg` of the group's first run (variants in order, then
+    /// seeds) that has one, with that run's variant and seed; none when no run of the group has one.
+    static func frames(_ results: StudyResults) -> [StudyFrame] {
         results.plan.groups.compactMap { group in
-            guard let run = results.plan.runs.first(where: { $0.group == group }) else { return nil }
-            let url = results.directory.appendingPathComponent(run.relativePath).appendingPathComponent("frame.svg")
-            guard let svg = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-            return ("\(slug(group))-frame.svg", group, svg)
+            for run in results.plan.runs where run.group == group {
+                let url = results.directory.appendingPathComponent(run.relativePath).appendingPathComponent("frame.svg")
+                guard let svg = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                return StudyFrame(file: "\(slug(group))-frame.svg", group: group, svg: svg,
+                                  source: "\(run.variant), seed \(run.seed)")
+            }
+            return nil
         }
     }
 }

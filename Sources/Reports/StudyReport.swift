@@ -22,7 +22,7 @@ public struct StudyReport {
 
     /// Pictures of the environment, one per group (RL studies: a MinAtar frame), shown
     /// before the group's charts.
-    public func frames() -> [(file: String, group: String, svg: String)] {
+    public func frames() -> [StudyFrame] {
         results.plan.kind == "rl" ? RLStudy.frames(results) : []
     }
 

@@ -42,7 +42,9 @@ extension StudyReport {
         h += "differences smaller than δ are ties (the tie claims use it).</p>"
         for group in chartGroups(charts) {
             h += "<h2>\(escapeXML(group))</h2><div class=\"charts\">"
-            for f in frames() where f.group == group { h += "<figure class=\"frame\">\(f.svg)</figure>" }
+            for f in frames() where f.group == group {
+                h += "<figure class=\"frame\">\(f.svg)<figcaption>Last observation of environment 0 (\(escapeXML(f.source))).</figcaption></figure>"
+            }
             for c in charts where c.group == group {
                 h += "<figure>\(c.chart.svg())<figcaption>\(escapeXML(c.chart.fullCaption))</figcaption></figure>"
             }

@@ -27,7 +27,9 @@ extension StudyReport {
         }
         for group in chartGroups(charts) {
             m += "\n## \(group)\n\n"
-            for f in frames() where f.group == group { m += "![\(group): environment frame](charts/\(f.file))\n" }
+            for f in frames() where f.group == group {
+                m += "![\(group): environment frame](charts/\(f.file))\n\n*Last observation of environment 0 (\(f.source)).*\n\n"
+            }
             for c in charts where c.group == group { m += "![\(c.chart.title)](charts/\(c.file))\n\n*\(c.chart.fullCaption)*\n\n" }
         }
         return m

@@ -80,7 +80,7 @@ import Testing
         let config = out.appendingPathComponent("runs/random-labels/l2/seed-0/config.toml").path
         #expect(r.status != 0)
         #expect(r.stderr.hasPrefix("error: \(config):"), "\(r.stderr)")
-        #expect(r.stderr.contains("this run was made with a different config than the study plans ('weight_decay = 0.001' where the study has 'weight_decay = 0.01')"), "\(r.stderr)")
+        #expect(r.stderr.contains("this run was made with a different config than the study plans (optimizer.weight_decay: 0.001 → 0.01)"), "\(r.stderr)")
     }
 
     /// `--backend slurm --no-submit`: the array lists the unfinished runs only, each resumed with

@@ -99,6 +99,21 @@ import Testing
         #expect(try dir.unfinished() == [0, 1])
     }
 
+    /// A run directory whose config was edited is refused by name and key, as in a study.
+    @Test func aChangedRunConfigIsRefusedByKey() throws {
+        let file = try Self.sweepFile("[grid]\nseed = [0, 1]\n")
+        let plan = try SweepPlan(text: try String(contentsOf: file, encoding: .utf8), file: file.path)
+        let dir = SweepDirectory(file.deletingLastPathComponent().appendingPathComponent("out").path)
+        try dir.prepare(plan)
+        try dir.prepare(plan)
+        let config = try #require(try dir.runs().last?.directory.configURL)
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "seed = 1\n", with: "seed = 7\n").write(to: config, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError(file: config.path, "this run was made with a different config than the sweep's run 1 plans (seed: 7 → 1; stream.seed: 7 → 1); move the directory away or use another --out")) {
+            try dir.prepare(plan)
+        }
+    }
+
     /// The generated array script, run by bash as Slurm would run its task 1.
     @Test func slurmScriptRunsOneArrayTask() throws {
         let file = try Self.sweepFile("[grid]\nseed = [0, 1, 2]\n[slurm]\npartition = \"debug\"\ntime = \"00:10:00\"\n")

@@ -30,6 +30,22 @@ import Experiments
         }
     }
 
+    /// A group whose first run has no frame shows the next run's, and says whose it is.
+    @Test func aMissingFrameFallsBackToTheGroupsNextRun() throws {
+        let plan = try StudyPlan(text: StudyPresets.named("rl")!, file: "rl", scale: "quick", seeds: 2)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rl-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try writeStudy(plan, to: dir)
+        let first = try #require(plan.runs.first { $0.group == "breakout" })
+        #expect(first.variant == "baseline" && first.seed == 0)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(first.relativePath).appendingPathComponent("frame.svg"))
+        let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
+        #expect(report.frames().map(\.source) == ["baseline, seed 1", "baseline, seed 0", "baseline, seed 0"])
+        try report.write(to: dir)
+        let md = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.contains("*Last observation of environment 0 (baseline, seed 1).*"))
+    }
+
     @Test func reportHasCurvesFramesAndClaimsPerGroup() throws {
         let plan = try StudyPlan(text: StudyPresets.named("rl")!, file: "rl", scale: "quick", seeds: 2)
         #expect(plan.kind == "rl" && plan.groups == ["breakout", "space_invaders", "continual"])

@@ -52,12 +52,8 @@ public struct SweepDirectory: Sendable {
         }
         for run in plan.runs {
             let dir = RunDirectory(url.appendingPathComponent(run.relativePath).path)
-            if let existing = try? String(contentsOf: dir.configURL, encoding: .utf8) {
-                guard existing == run.config.toml else {
-                    throw ConfigError(file: dir.configURL.path, "holds a different config than the sweep's run \(run.index); choose another --out")
-                }
-                continue
-            }
+            try ConfigFingerprint.checkPlanned(run.config.toml, in: dir, by: "the sweep's run \(run.index)")
+            if FileManager.default.fileExists(atPath: dir.configURL.path) { continue }
             try FileSystem.createDirectory(dir.url)
             try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
         }
