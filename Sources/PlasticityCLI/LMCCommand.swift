@@ -1,8 +1,6 @@
 import ArgumentParser
-import Connectivity
 import Experiments
 import Foundation
-import Networks
 import Reports
 import Tensors
 
@@ -68,123 +66,31 @@ struct LMCCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let experiment = try resolvedConfig()
-            let budget = try MemoryBudget.standard(flag: memoryLimit)
-            let (train, test, dataset) = try ConnectivityInputs.evaluationSets(
-                experiment.data, trainLimit: trainSubset == 0 ? nil : trainSubset, testLimit: testSubset == 0 ? nil : testSubset, budget: budget)
-            let network = try ConnectivityInputs.network(experiment, for: dataset, budget: budget,
-                                                         source: arch != nil ? "--arch" : config.map { "\($0): model" } ?? "\(a)'s config.toml: model")
-            let pair = try EndpointPair(network: network, a: URL(fileURLWithPath: a), b: URL(fileURLWithPath: b))
-            var options = ConnectivityOptions()
-            options.alphas = ConnectivityOptions.grid(points)
-            options.recomputeBatchNorm = recomputeBn
-            let groups = try group.map { spec -> ParameterGroup in
-                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--group '\(spec)': expected NAME=name,name,…") }
-                return try ParameterGroup.custom(name: parts[0], members: parts[1].split(separator: ",").map(String.init), in: network)
-            }
-            Console.line("\(experiment.model) on \(experiment.data.dataset): \(train.count) train / \(test?.count ?? 0) test examples, \(points) points")
-            let analysis = ConnectivityAnalysis(pair: pair, train: train, test: test, options: options)
-            var report = try analysis.run(custom: groups)
-            if robustness { report.robustness = try analysis.robustness(radius: radius, samples: samples, seed: seed) }
+            var overrides = ModelDataOverrides()
+            (overrides.architecture, overrides.widths, overrides.activation, overrides.norm) = (arch, widths, activation, norm)
+            overrides.blocksPerStage = blocksPerStage
+            (overrides.dataset, overrides.dataDirectory, overrides.dataCount, overrides.dataSeed) = (data, dataDir, dataCount, dataSeed)
+            let checkpointA = URL(fileURLWithPath: a)
+            var lmc = LMCAnalysis(a: checkpointA, b: URL(fileURLWithPath: b),
+                                  config: try LMCAnalysis.config(near: checkpointA, file: config, overrides: overrides))
+            lmc.architectureSource = arch != nil ? "--arch" : config.map { "\($0): model" } ?? "\(a)'s config.toml: model"
+            (lmc.trainLimit, lmc.testLimit) = (trainSubset == 0 ? nil : trainSubset, testSubset == 0 ? nil : testSubset)
+            (lmc.points, lmc.recomputeBatchNorm, lmc.groups) = (points, recomputeBn, group)
+            if robustness { lmc.robustness = LMCAnalysis.Robustness(radius: radius, samples: samples, seed: seed) }
+            lmc.budget = try MemoryBudget.standard(flag: memoryLimit)
+            let report = try lmc.run(log: Console.line)
             Console.line(LMCTable.render(report))
-            try write(report, architecture: "\(experiment.model)", dataset: experiment.data.dataset)
-        } catch let e as ValidationError {
-            throw e
+            let dir = URL(fileURLWithPath: out)
+            let files = try lmc.write(report, to: dir)
+            Console.line("wrote \(dir.appendingPathComponent(files[0]).path) and \(files.dropFirst().joined(separator: ", "))")
+        } catch let e as LMCAnalysis.Missing {
+            throw ValidationError(e.description)
+        } catch let e as LMCAnalysis.GroupSpecError {
+            throw ValidationError(e.description)
         } catch {
             // --data-dir applies with --data; a config's directory is its data.dir.
             Console.error("error: \(data != nil ? DataDirectoryFlag.explain(error) : error)")
             throw ExitCode.failure
         }
-    }
-
-    /// The config whose model and data are used: --config, else A's run config, else the
-    /// defaults; then --arch… and --data… flags, parsed by the experiment config parser.
-    private func resolvedConfig() throws -> ExperimentConfig {
-        var base = ExperimentConfig()
-        if let config {
-            base = try ExperimentConfig.load(path: config)
-        } else if let found = ConnectivityInputs.runConfig(near: URL(fileURLWithPath: a)) {
-            base = try ExperimentConfig.load(path: found.path)
-        } else if arch == nil || data == nil {
-            throw ValidationError("no config.toml next to \(a): give --config FILE, or --arch and --data")
-        }
-        var toml = ""
-        let isSpec = arch?.contains(where: { $0 == "[" || $0 == " " }) ?? false
-        if let arch, !isSpec {
-            toml += "[model]\narch = \(quoted(arch))\n"
-            if let widths { toml += "widths = [\(widths)]\n" }
-            if let activation { toml += "activation = \(quoted(activation))\n" }
-            if let norm { toml += "norm = \(quoted(norm))\n" }
-            if let blocksPerStage { toml += "blocks_per_stage = \(blocksPerStage)\n" }
-        }
-        if let data {
-            toml += "[data]\ndataset = \(quoted(data))\n"
-            if let dataDir { toml += "dir = \(quoted(dataDir))\n" }
-            if let dataCount { toml += "count = \(dataCount)\n" }
-            if let dataSeed { toml += "seed = \(dataSeed)\n" }
-        }
-        let flags = try ExperimentConfig.parse(toml, file: "command-line options")
-        if let arch, isSpec {
-            base.model = try Architecture(parsing: arch)
-        } else if arch != nil {
-            base.model = flags.model
-        }
-        if data != nil { base.data = flags.data }
-        return base
-    }
-
-    private func quoted(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    private func write(_ report: ConnectivityReport, architecture: String, dataset: String) throws {
-        let dir = URL(fileURLWithPath: out)
-        try FileSystem.createDirectory(dir)
-        let document = LMCDocument(a: a, b: b, architecture: architecture, dataset: dataset, report: report)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(document).write(to: dir.appendingPathComponent("lmc.json"))
-        var charts = [("lmc-loss.svg", ConnectivityCharts.lossCurves([report], title: "Train loss along the path (others at A)")),
-                      ("lmc-cumulative.svg", ConnectivityCharts.cumulativeBarriers([report], title: "Barrier of the first / last k layers"))]
-        if report.whole?.test != nil {
-            charts.append(("lmc-test-loss.svg", ConnectivityCharts.lossCurves([report], split: "test", title: "Test loss along the path (others at A)")))
-        }
-        for (file, chart) in charts { try chart.svg().write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8) }
-        Console.line("wrote \(dir.appendingPathComponent("lmc.json").path) and \(charts.map(\.0).joined(separator: ", "))")
-    }
-}
-
-/// What `plasticity lmc` writes to lmc.json.
-struct LMCDocument: Codable {
-    let a: String
-    let b: String
-    let architecture: String
-    let dataset: String
-    let report: ConnectivityReport
-}
-
-/// The barrier table: one row per path.
-enum LMCTable {
-    static func render(_ report: ConnectivityReport) -> String {
-        let width = max(24, (report.curves.map(\.label.count).max() ?? 0) + 2)
-        func cell(_ v: Double?) -> String { (v.map { String(format: "%.4f", $0) } ?? "-").padding(toLength: 14, withPad: " ", startingAt: 0) }
-        var lines = ["path".padding(toLength: width, withPad: " ", startingAt: 0)
-            + ["train loss B", "train acc B", "train mid B", "test loss B", "test acc B", "‖A−B‖"].map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()]
-        for c in report.curves {
-            lines.append(c.label.padding(toLength: width, withPad: " ", startingAt: 0) + cell(c.train.lossBarrier) + cell(c.train.accuracyBarrier)
-                         + cell(c.train.midpointBarrier) + cell(c.test?.lossBarrier) + cell(c.test?.accuracyBarrier) + cell(c.distance))
-        }
-        if !report.robustness.isEmpty {
-            lines.append("")
-            lines.append("robustness: train-loss increase at θ_A + r·u (mean over samples)")
-            lines.append("layer".padding(toLength: width, withPad: " ", startingAt: 0)
-                + ["r", "in layer", "whole net", "to B"].map { $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined())
-            for r in report.robustness {
-                lines.append(r.group.padding(toLength: width, withPad: " ", startingAt: 0) + cell(r.radius) + cell(r.meanGroupIncrease)
-                             + cell(r.meanWholeIncrease) + cell(r.averagingIncrease))
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }
