@@ -19,6 +19,12 @@ import Networks
 /// Measuring does not change training: the probe forward runs in evaluation mode and the
 /// gradient buffer is restored after the probe gradient (see `DiagnosticContext`).
 ///
+/// A loop with its own schedule (the DQN measures every N frames, on a probe of replay
+/// states it refills in place) installs the hook with `every = 0, atTaskEnds = false`, so the
+/// hook keeps its references and pending resets, and asks for `values(_:isTaskEnd:)` when it
+/// wants them; `snapshotsPreactivations = false` keeps parameters-only references (no probe
+/// exists when the first task starts), so no pre-activation drifts are reported.
+///
 /// ```swift
 /// let hook = DiagnosticsHook(probe: ProbeBatch(inputs: x, targets: .labels(y)),
 ///                            groups: [.units(), .preactivations, .parameters, .features()], every: 100)
@@ -31,17 +37,21 @@ public final class DiagnosticsHook: TrainingHook {
     /// Measure after every this many steps of a task; 0: only at task ends.
     public let every: Int
     public let atTaskEnds: Bool
+    /// Whether task-start snapshots include the probe's pre-activation statistics.
+    public let snapshotsPreactivations: Bool
     /// The initial and task-start snapshots.
     public private(set) var references = DiagnosticReferences()
     /// Unit resets not yet measured: the global step after which they happened, the hidden layer, the units.
     private var resets: [(step: Int, layer: String, units: [Int])] = []
 
-    public init(probe: ProbeBatch, groups: [DiagnosticGroup], every: Int = 0, atTaskEnds: Bool = true) {
+    public init(probe: ProbeBatch, groups: [DiagnosticGroup], every: Int = 0, atTaskEnds: Bool = true,
+                snapshotsPreactivations: Bool = true) {
         precondition(every >= 0, "diagnostics: every must be ≥ 0")
         self.probe = probe
         self.groups = groups
         self.every = every
         self.atTaskEnds = atTaskEnds
+        self.snapshotsPreactivations = snapshotsPreactivations
     }
 
     /// Records that `units` of hidden layer `layer` were re-initialised after global step
@@ -60,8 +70,9 @@ public final class DiagnosticsHook: TrainingHook {
     }
 
     public func taskWillStart(_ training: any TrainingContext) throws {
-        let context = DiagnosticContext(network: training.network, probe: probe, computeGradient: false)
-        let snapshot = DiagnosticReferences.Snapshot(context)
+        let snapshot = snapshotsPreactivations
+            ? DiagnosticReferences.Snapshot(DiagnosticContext(network: training.network, probe: probe, computeGradient: false))
+            : DiagnosticReferences.Snapshot(parameters: training.network.parameterVector(), preactivations: [])
         if training.position.globalStep == 0 && references.initial == nil { references.initial = snapshot }
         references.taskStart = snapshot
     }
@@ -78,8 +89,17 @@ public final class DiagnosticsHook: TrainingHook {
 
     /// Computes the groups due now and reports their values (`TrainingContext.report`).
     func measure(_ training: any TrainingContext, isTaskEnd: Bool) throws {
+        guard let values = try values(training, isTaskEnd: isTaskEnd) else { return }
+        training.report("diagnostics.global_step", .int(training.position.globalStep))
+        for (name, value) in values.entries { training.report(name, value) }
+    }
+
+    /// The values of the groups due now (every group at a task end, the `.everyMeasurement`
+    /// ones otherwise) against the references, with `dormant_again` for the units reset since
+    /// the last measurement; nil when no group is due.
+    public func values(_ training: any TrainingContext, isTaskEnd: Bool) throws -> DiagnosticValues? {
         let due = groups.filter { $0.cadence == .everyMeasurement || isTaskEnd }
-        guard !due.isEmpty else { return }
+        guard !due.isEmpty else { return nil }
         let now = training.position.globalStep
         var resetUnits: [String: [Int]] = [:]
         for r in resets where r.step < now { resetUnits[r.layer, default: []] += r.units }
@@ -89,8 +109,7 @@ public final class DiagnosticsHook: TrainingHook {
                                         computeGradient: due.contains { $0.usesGradient })
         var values = DiagnosticValues()
         for group in due { values.merge(try group.compute(context)) }
-        training.report("diagnostics.global_step", .int(now))
-        for (name, value) in values.entries { training.report(name, value) }
+        return values
     }
 
     /// The references (`DiagnosticReferences.checkpointState`) and each pending reset as

@@ -36,7 +36,8 @@ public struct PreactivationStatistics: Sendable, Equatable {
 ///   against the statistics on the same probe batch before the first training step;
 /// - `preact.mean_drift_task.<ℓ>`, `preact.std_drift_task.<ℓ>`: the same against the start of
 ///   the current task.
-/// Drift names are left out when the reference is absent. References are Float-rounded.
+/// Drift names are left out when the reference is absent or holds parameters only. References
+/// are Float-rounded.
 public func preactivationMetrics(_ context: DiagnosticContext) throws -> DiagnosticValues {
     let stats = context.layers.map(PreactivationStatistics.init)
     let names = context.layers.map(\.name)
@@ -44,7 +45,8 @@ public func preactivationMetrics(_ context: DiagnosticContext) throws -> Diagnos
     for (name, s) in zip(names, stats) { values.set("preact.mean." + name, s.mean) }
     for (name, s) in zip(names, stats) { values.set("preact.std." + name, s.std) }
     for (label, snapshot) in [("init", context.references.initial), ("task", context.references.taskStart)] {
-        guard let reference = snapshot?.preactivations else { continue }
+        // A parameters-only snapshot (no probe when it was taken) has no statistics to drift from.
+        guard let reference = snapshot?.preactivations, !reference.isEmpty else { continue }
         guard reference.count == stats.count else {
             throw DiagnosticError("the \(label) reference has \(reference.count) hidden layers, the network \(stats.count)")
         }

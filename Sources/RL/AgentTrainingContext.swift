@@ -23,11 +23,14 @@ final class AgentTrainingContext: TrainingContext {
     private let agent: DQNAgent
     private var pending = MetricsRecord()
 
-    init(_ specs: [InterventionSpec], agent: DQNAgent, segments: Int, updatesPerSegment: Int, seed: UInt64) throws {
+    /// The catalogue interventions `specs`, then `diagnostics` (last, so its task-start
+    /// reference is the network the segment trains), as hooks on `agent`.
+    init(_ specs: [InterventionSpec], agent: DQNAgent, segments: Int, updatesPerSegment: Int, seed: UInt64,
+         diagnostics: (any TrainingHook)? = nil) throws {
         if let bad = specs.first(where: { Self.unsupported.contains($0.name) }) {
             throw RLError("intervention '\(bad.name)' is not available for the DQN (not supported: \(Self.unsupported.joined(separator: ", ")))")
         }
-        hooks = try InterventionCatalog.make(specs)
+        hooks = try InterventionCatalog.make(specs) + (diagnostics.map { [$0] } ?? [])
         self.agent = agent
         taskCount = segments
         taskSteps = updatesPerSegment

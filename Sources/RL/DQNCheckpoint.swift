@@ -8,7 +8,8 @@ import Training
 /// record continues bit-identically: the online network under its own names
 /// (`layers.0.weight`, …, loadable as a PyTorch state dict), the target network as
 /// `target.<name>`, Adam's moments as `optimizer.<name>`, intervention state as
-/// `hook.<hook>.<key>`, the diagnostic reference points as `reference.<key>`, every finished
+/// `hook.<hook>.<key>` (the diagnostic reference points and pending resets under
+/// `hook.diagnostics.`), every finished
 /// episode's return as `episode_returns`, and the replay buffer (`ReplayBuffer` entries, all
 /// transitions held: a resumed agent samples the batches the uninterrupted one would).
 /// Metadata: counters (frame, segment, updates, next record/diagnostic/checkpoint frames),
@@ -16,7 +17,7 @@ import Training
 /// environments as JSON (`EnvironmentBatch.encodedState`: rules, generators, sticky action,
 /// episode counters), the BLAS thread count, and whatever the caller adds.
 extension DQNRun {
-    public static let checkpointFormat = "plasticitylab-rl-checkpoint-1"
+    public static let checkpointFormat = "plasticitylab-rl-checkpoint-2"
 
     /// The checkpoint of the run as it is now (call it from `run`'s `checkpoint` closure).
     public func checkpoint(metadata extra: [String: String] = [:]) throws -> SafetensorsFile {
@@ -26,10 +27,9 @@ extension DQNRun {
             StateEntry(name: name, tensor: Tensor(shape: Shape(values.count), values: values))
         }
         for (name, values) in agent.optimizer.stateVectors() { entries.append(vector("optimizer." + name, values)) }
-        for hook in hooks?.hooks ?? [] {
+        for hook in hooks.hooks {
             for (key, values) in hook.checkpointState().sorted(by: { $0.key < $1.key }) { entries.append(vector("hook.\(hook.name).\(key)", values)) }
         }
-        for (key, values) in references.checkpointState().sorted(by: { $0.key < $1.key }) { entries.append(vector("reference." + key, values)) }
         entries.append(vector("episode_returns", episodeReturns))
         var metadata = extra
         metadata["format"] = Self.checkpointFormat
@@ -46,11 +46,9 @@ extension DQNRun {
         }
         save("agent_rng", agent.rng)
         save("probe_rng", probeRNG)
-        if let hooks {
-            save("hook_rng", hooks.rng)
-            let p = hooks.position
-            metadata["hook_position"] = "\(p.task),\(p.step),\(p.globalStep)"
-        }
+        save("hook_rng", hooks.rng)
+        let p = hooks.position
+        metadata["hook_position"] = "\(p.task),\(p.step),\(p.globalStep)"
         if let environments { metadata["environments"] = String(decoding: try environments.encodedState(), as: UTF8.self) }
         for (key, value) in agent.replay.checkpointMetadata { metadata[key] = value }
         var file = try SafetensorsFile(stateDict: entries, metadata: metadata)
@@ -83,7 +81,7 @@ extension DQNRun {
             try file.entries.filter { $0.dtype == .F32 && $0.name.hasPrefix(prefix) }
                 .map { StateEntry(name: String($0.name.dropFirst(prefix.count)), tensor: Tensor(shape: Shape($0.shape), values: try floats($0.name))) }
         }
-        let reserved = ["target.", "optimizer.", "hook.", "reference.", "replay.", "episode_returns"]
+        let reserved = ["target.", "optimizer.", "hook.", "replay.", "episode_returns"]
         let all = try entries(prefix: "")
         do {
             try agent.online.load(all.filter { e in !reserved.contains { e.name.hasPrefix($0) } }, strict: true)
@@ -95,14 +93,11 @@ extension DQNRun {
         } catch {
             throw RLError("\(source): \(error)")
         }
-        for hook in hooks?.hooks ?? [] {
+        for hook in hooks.hooks {
             var state: [String: [Float]] = [:]
             for e in try entries(prefix: "hook.\(hook.name).") { state[e.name] = e.tensor.values }
             do { try hook.restore(state) } catch { throw RLError("\(source): \(error)") }
         }
-        var referenceState: [String: [Float]] = [:]
-        for e in try entries(prefix: "reference.") { referenceState[e.name] = e.tensor.values }
-        do { references = try DiagnosticReferences(checkpointState: referenceState) } catch { throw RLError("\(source): \(error)") }
         episodeReturns = try floats("episode_returns")
         try agent.replay.restore(from: file)
         agent.updates = try meta("updates")
@@ -119,12 +114,10 @@ extension DQNRun {
               segmentFirstEpisode <= episodeReturns.count else {
             throw RLError("\(source): position (frame \(frame), segment \(segment)) does not fit this run of \(settings.frames) frames")
         }
-        if let hooks {
-            hooks.rng = try rng("hook_rng")
-            let parts = (file.metadata["hook_position"] ?? "").split(separator: ",").compactMap { Int($0) }
-            guard parts.count == 3 else { throw RLError("\(source): metadata 'hook_position' is missing or malformed") }
-            hooks.restore(position: StreamPosition(task: parts[0], step: parts[1], globalStep: parts[2]))
-        }
+        hooks.rng = try rng("hook_rng")
+        let parts = (file.metadata["hook_position"] ?? "").split(separator: ",").compactMap { Int($0) }
+        guard parts.count == 3 else { throw RLError("\(source): metadata 'hook_position' is missing or malformed") }
+        hooks.restore(position: StreamPosition(task: parts[0], step: parts[1], globalStep: parts[2]))
         if segment >= 0 {
             guard let json = file.metadata["environments"] else { throw RLError("\(source): metadata 'environments' is missing") }
             let envs = try makeEnvironments(segment: segment)

@@ -103,11 +103,16 @@ public final class DQNRun {
     private var sessionStart: Date?
     /// Seconds of playing and learning so far, over every session.
     public var elapsedSeconds: Double { elapsedBefore + (sessionStart.map { Date().timeIntervalSince($0) } ?? 0) }
-    var references = DiagnosticReferences()
     var probeRNG: RandomGenerator
-    private let probeStates = Tensor(shape: Shape(0))
+    /// The probe batch: replay states, refilled in place before each measurement.
+    private let probeStates: Tensor
     private let churnBefore = Tensor(shape: Shape(0))
-    let hooks: AgentTrainingContext?
+    /// The hooks' view of the run: the catalogue interventions, then `diagnosticsHook`.
+    let hooks: AgentTrainingContext
+    /// The diagnostics of supervised runs (`DiagnosticsHook`), on `probeStates`: it keeps
+    /// the references (initialisation and game start, parameters only) and the units reset
+    /// since the last measurement; the run asks it for values on its frame schedule.
+    let diagnosticsHook: DiagnosticsHook
     var environments: (any EnvironmentBatch)?
 
     public init(settings: RLRunSettings, dqn: DQNSettings) throws {
@@ -115,14 +120,20 @@ public final class DQNRun {
         self.settings = settings
         agent = try DQNAgent(channels: settings.channelCount, actions: settings.actionCount, settings: dqn, seed: settings.seed)
         probeRNG = RandomGenerator(seed: settings.seed, stream: 3)
-        references.initial = .init(parameters: agent.online.parameterVector(), preactivations: [])
+        probeStates = Tensor(shape: Shape(settings.probeSize, settings.channelCount, 10, 10))
         nextLog = settings.logEvery
         nextDiagnostics = settings.diagnosticsEvery > 0 ? settings.diagnosticsEvery : Int.max
         nextCheckpoint = settings.checkpointEvery > 0 ? settings.checkpointEvery : Int.max
         let segmentFrames = settings.games.count > 1 ? settings.switchEvery : settings.frames
-        hooks = settings.interventions.isEmpty ? nil
-            : try AgentTrainingContext(settings.interventions, agent: agent, segments: settings.segmentCount,
-                             updatesPerSegment: max(segmentFrames / dqn.trainEvery, 1), seed: settings.seed)
+        let entk = EmpiricalNTKOptions(maximumExamples: settings.entkExamples, full: false)
+        diagnosticsHook = DiagnosticsHook(
+            probe: ProbeBatch(inputs: probeStates),
+            groups: [.units(), .parameters, .features(), .preactivations,
+                     DiagnosticGroup(name: "entk") { try entkMetrics(network: $0.network, probe: $0.probe, options: entk) }],
+            every: 0, atTaskEnds: false, snapshotsPreactivations: false)
+        hooks = try AgentTrainingContext(settings.interventions, agent: agent, segments: settings.segmentCount,
+                                         updatesPerSegment: max(segmentFrames / dqn.trainEvery, 1), seed: settings.seed,
+                                         diagnostics: diagnosticsHook)
     }
 
     /// Whether every frame has been played.
@@ -144,22 +155,14 @@ public final class DQNRun {
                                   into: probeStates)
     }
 
-    /// Diagnostics of the online network on the probe batch: the `units`, `parameters`,
+    /// Diagnostics of the online network on the probe batch, from `diagnosticsHook`: the
+    /// `units` (with `dormant_again` after ReDo or continual-backprop resets), `parameters`,
     /// `features` and `preactivations` groups (`docs/metrics.md`; no pre-activation drifts),
     /// the empirical NTK of the summed Q outputs on the first `entkExamples` probe states
     /// (`entk.summed.*`, the condition number among them), and `churn` when given (the mean
     /// absolute change of the probe outputs over the last update, `outputChurn`).
-    func diagnostics(churn: Double?) throws -> DiagnosticValues {
-        let context = DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates),
-                                        references: references, computeGradient: false)
-        var values = DiagnosticValues()
-        for group in [DiagnosticGroup.units(), .parameters, .features()] { values.merge(try group.compute(context)) }
-        // Pre-activation mean/std only: the references hold no pre-activation statistics (at
-        // initialisation there are no replay states to measure them on), so no drifts.
-        values.merge(try DiagnosticGroup.preactivations.compute(
-            DiagnosticContext(network: agent.online, probe: ProbeBatch(inputs: probeStates), computeGradient: false)))
-        values.merge(try entkMetrics(network: agent.online, probe: ProbeBatch(inputs: probeStates),
-                                     options: EmpiricalNTKOptions(maximumExamples: settings.entkExamples, full: false)))
+    func diagnostics(churn: Double?, isTaskEnd: Bool) throws -> DiagnosticValues {
+        var values = try diagnosticsHook.values(hooks, isTaskEnd: isTaskEnd) ?? DiagnosticValues()
         if let churn { values.set("churn", churn) }
         return values
     }
@@ -178,7 +181,7 @@ public final class DQNRun {
         r.set("return_mean_100", meanReturn(since: segmentFirstEpisode))
         if measure && settings.diagnosticsEvery > 0 && agent.replay.count > 0 {
             sampleProbe()
-            for (name, value) in try diagnostics(churn: nil).entries { r.set(name, value) }
+            for (name, value) in try diagnostics(churn: nil, isTaskEnd: true).entries { r.set(name, value) }
         }
         return r
     }
@@ -203,9 +206,8 @@ public final class DQNRun {
                 segmentFirstEpisode = episodeReturns.count
                 let envs = try makeEnvironments(segment: segment)
                 environments = envs
-                references.taskStart = .init(parameters: agent.online.parameterVector(), preactivations: [])
-                if segment > 0 { try hooks?.segmentDidFinish() }
-                try hooks?.segmentWillStart(segment)
+                if segment > 0 { try hooks.segmentDidFinish() }
+                try hooks.segmentWillStart(segment)
                 if segment > 0 {
                     if settings.resetReplayOnSwitch { agent.replay.removeAll() }
                     try record(MetricsRecord([("event", .string("switch")), ("frame", .int(frame)),
@@ -234,13 +236,13 @@ public final class DQNRun {
             while agent.updates < due {
                 let loss = agent.computeGradients()
                 guard loss.isFinite else { throw DQNDivergence(loss: loss, frame: frame, update: agent.updates + 1) }
-                try hooks?.gradientsComputed()
+                try hooks.gradientsComputed()
                 // Churn of the record's last update on the probe states (not trained on).
                 let churnUpdate = measuring && agent.updates == due - 1
                 if churnUpdate { churnBefore.assign(agent.online.forward(probeStates, mode: .evaluation)) }
                 agent.applyUpdate()
                 if churnUpdate { churn = outputChurn(before: churnBefore, after: agent.online.forward(probeStates, mode: .evaluation)) }
-                try hooks?.updateDidFinish()
+                try hooks.updateDidFinish()
                 windowLoss += Double(loss)
                 windowUpdates += 1
             }
@@ -257,10 +259,10 @@ public final class DQNRun {
             r.set("epsilon", Double(epsilon))
             r.set("frames_per_s", Double(frame) / max(elapsed, 1e-9))
             r.set("elapsed_s", elapsed)
-            if let reported = hooks?.takeMetrics() { for (name, value) in reported.fields { r[name] = value } }
+            for (name, value) in hooks.takeMetrics().fields { r[name] = value }
             if measuring {
                 while nextDiagnostics <= frame { nextDiagnostics += settings.diagnosticsEvery }
-                for (name, value) in try diagnostics(churn: churn).entries { r.set(name, value) }
+                for (name, value) in try diagnostics(churn: churn, isTaskEnd: false).entries { r.set(name, value) }
             }
             try record(r)
             (windowReturns, windowLengths, windowEpisodes, windowLoss, windowUpdates) = (0, 0, 0, 0, 0)
@@ -273,7 +275,7 @@ public final class DQNRun {
             if stopping { return false }
         }
         if let envs = environments { try record(try taskEnd(envs, measure: true)) }
-        try hooks?.segmentDidFinish()
+        try hooks.segmentDidFinish()
         var end = MetricsRecord([("event", .string("end")), ("frame", .int(frame)), ("updates", .int(agent.updates)),
                                  ("episodes", .int(episodeReturns.count))])
         end.set("return_mean_100", meanReturn(since: 0))

@@ -173,6 +173,24 @@ import Training
         #expect(logs.contains { $0["redo_reset_units"] != nil && $0["redo_dormant_fraction"]?.number != nil })
     }
 
+    /// The diagnostics hook hears ReDo's resets through the context, so the next measurement
+    /// reports how many reset units are dormant again, as in supervised runs.
+    @Test func diagnosticsReportDormantAgainAfterReDoResets() throws {
+        var settings = RLRunSettings(games: [.breakout], frames: 400)
+        (settings.logEvery, settings.diagnosticsEvery, settings.probeSize, settings.entkExamples, settings.seed) = (200, 200, 16, 4, 2)
+        settings.interventions = [InterventionSpec("redo", ["tau": 10, "every": 50])]
+        var dqn = DQNSettings()
+        (dqn.learningStarts, dqn.batchSize, dqn.replayCapacity) = (100, 8, 1000)
+        let r = try DQNRun(settings: settings, dqn: dqn)
+        var logs: [MetricsRecord] = []
+        try r.run { if $0["event"] == .string("log") { logs.append($0) } }
+        #expect(logs.count == 2)
+        let reset = logs.compactMap { $0["redo_reset_units"]?.number }.reduce(0, +)
+        #expect(reset > 0)
+        let again = try #require(logs.last?["dormant_again.tau0.1"]?.number)
+        #expect(again >= 0 && again <= 1)
+    }
+
     @Test func plasticityInjectionIsRejected() {
         #expect(throws: RLError.self) { try run([InterventionSpec("plasticity-injection")]) }
     }
