@@ -1,17 +1,5 @@
 import Networks
 
-/// One entry of a config's intervention list: `[[interventions]]` with `name = "redo"` and
-/// parameter keys.
-public struct InterventionSpec: Sendable, Equatable {
-    public var name: String
-    public var parameters: [String: InterventionValue]
-
-    public init(_ name: String, _ parameters: [String: InterventionValue] = [:]) {
-        self.name = name
-        self.parameters = parameters
-    }
-}
-
 /// Every intervention of research.md §4 and the Plasticine extras, by config name.
 ///
 /// Interventions in a list are independent hooks applied in list order at each hook point

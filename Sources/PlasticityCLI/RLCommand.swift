@@ -54,19 +54,6 @@ struct DQNOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A catalogue intervention, NAME or NAME:key=value,key=value (repeatable; see plasticity interventions).",
                                valueName: "spec")) var intervention: [String] = []
 
-    func interventionSpecs() throws -> [InterventionSpec] {
-        try intervention.map { text in
-            let parts = text.split(separator: ":", maxSplits: 1)
-            var parameters: [String: InterventionValue] = [:]
-            for pair in parts.count > 1 ? parts[1].split(separator: ",") : [] {
-                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                guard kv.count == 2 else { throw RLError("--intervention '\(text)': '\(pair)' is not key=value") }
-                parameters[kv[0]] = Double(kv[1]).map { .number($0) } ?? .text(kv[1])
-            }
-            return InterventionSpec(String(parts.first ?? ""), parameters)
-        }
-    }
-
     func dqnSettings() throws -> DQNSettings {
         var s = DQNSettings()
         guard let n = Architecture.Norm(rawValue: norm) else { throw RLError("--norm '\(norm)' is not none or layernorm") }
@@ -89,7 +76,7 @@ struct DQNOptions: ParsableArguments {
     }
 
     func apply(to run: inout RLRunSettings) throws {
-        run.interventions = try interventionSpecs()
+        run.interventions = try intervention.map(InterventionSpec.init(commandLine:))
         run.environments = envs
         run.seed = seed
         run.logEvery = logEvery

@@ -20,6 +20,13 @@ import Testing
         #expect(sp.lambda == 0.8 && sp.sigma == 0.5)
     }
 
+    @Test func commandLineSpecsReadNumbersAndText() throws {
+        #expect(try InterventionSpec(commandLine: "redo:tau=0.1,every=1000") == InterventionSpec("redo", ["tau": 0.1, "every": 1000]))
+        #expect(try InterventionSpec(commandLine: "layer-reset:layers=layers.2") == InterventionSpec("layer-reset", ["layers": "layers.2"]))
+        #expect(try InterventionSpec(commandLine: "sam") == InterventionSpec("sam"))
+        #expect(throws: InterventionError("--intervention 'redo:tau': 'tau' is not key=value")) { try InterventionSpec(commandLine: "redo:tau") }
+    }
+
     @Test func unknownNamesAndKeysAreOneLineErrors() {
         #expect(throws: InterventionError("redo: unknown parameter 'tua' (valid: tau, every, passes)")) {
             try InterventionCatalog.make(InterventionSpec("redo", ["tua": 0.1]))
