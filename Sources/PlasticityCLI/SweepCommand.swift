@@ -75,16 +75,9 @@ struct SweepStart: ParsableCommand {
     }
 
     private func submit(_ plan: SweepPlan, _ dir: SweepDirectory, _ todo: [Int]) throws {
-        try FileSystem.createDirectory(dir.slurmURL)
-        let script = SlurmSweep.script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: jobs ?? 0,
-                                       settings: plan.slurm, executable: plan.slurm.executable ?? Study.executable.path)
-        let url = dir.slurmURL.appendingPathComponent("sweep-\(Int(Date().timeIntervalSince1970)).sbatch")
-        try script.write(to: url, atomically: true, encoding: .utf8)
+        let url = try SlurmSweep.writeScript(plan, in: dir, runs: todo, parallel: jobs ?? 0, defaultExecutable: Study.executable.path)
         if noSubmit { Console.line("batch script: \(url.path) (not submitted)"); return }
-        let job = try SlurmSweep.submit(url)
-        let jobsFile = dir.slurmURL.appendingPathComponent("jobs.txt")
-        let previous = (try? String(contentsOf: jobsFile, encoding: .utf8)) ?? ""
-        try (previous + "\(job)\t\(url.lastPathComponent)\n").write(to: jobsFile, atomically: true, encoding: .utf8)
+        let job = try SlurmSweep.submit(url, recordingIn: dir)
         Console.line("submitted Slurm array job \(job) (\(todo.count) tasks): \(url.path)")
         Console.line("follow it with: plasticity sweep status \(dir.url.path)")
     }

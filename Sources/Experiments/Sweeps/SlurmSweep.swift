@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import TOMLKit
 
 /// The `[slurm]` table of a sweep file: `partition`, `time` (e.g. "02:00:00"),
@@ -87,6 +88,28 @@ public enum SlurmSweep {
             "exit \"$status\"",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the array script of runs `todo` of `plan` to `DIR/slurm/sweep-<unix time>.sbatch`
+    /// (at most `parallel` tasks at once, 0: no cap) and returns its URL.
+    public static func writeScript(_ plan: SweepPlan, in dir: SweepDirectory, runs todo: [Int], parallel: Int,
+                                   defaultExecutable: String) throws -> URL {
+        try FileSystem.createDirectory(dir.slurmURL)
+        let text = script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: parallel,
+                          settings: plan.slurm, executable: plan.slurm.executable ?? defaultExecutable)
+        let url = dir.slurmURL.appendingPathComponent("sweep-\(Int(Date().timeIntervalSince1970)).sbatch")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Submits `script` with `sbatch` and appends the job id and script name to
+    /// `DIR/slurm/jobs.txt`; returns the job id.
+    public static func submit(_ script: URL, recordingIn dir: SweepDirectory) throws -> String {
+        let job = try submit(script)
+        let jobsFile = dir.slurmURL.appendingPathComponent("jobs.txt")
+        let previous = (try? String(contentsOf: jobsFile, encoding: .utf8)) ?? ""
+        try (previous + "\(job)\t\(script.lastPathComponent)\n").write(to: jobsFile, atomically: true, encoding: .utf8)
+        return job
     }
 
     /// Submits `script` with `sbatch --parsable` and returns the job id.
