@@ -101,11 +101,7 @@ public final class RLExperimentRun {
         }
         guard finished else { return try summarize(.interrupted, since: start) }
         try run.agent.online.saveSafetensors(to: directory.modelURL, metadata: ["format": "pt", "config": config.name])
-        if let envs = run.currentEnvironments {
-            let svg = MinAtarSVG.render(envs.frame(0), channelNames: envs.game.channelNames,
-                                        title: "\(envs.game.rawValue), frame \(run.frame)")
-            try AtomicFile.write(Array(svg.utf8), to: directory.url.appendingPathComponent("frame.svg"))
-        }
+        if let svg = run.frameSVG { try AtomicFile.write(Array(svg.utf8), to: directory.url.appendingPathComponent("frame.svg")) }
         return try summarize(.finished, since: start)
     }
 

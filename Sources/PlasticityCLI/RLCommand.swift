@@ -208,11 +208,8 @@ enum RLRunner {
     /// Prints a record's progress line and, with `frames`, writes environment 0's frame.
     static func report(_ record: MetricsRecord, run: DQNRun, total: Int, frames: String?) throws {
         Console.line(DQNOptions.progress(record, total: total))
-        guard let frames, record["event"] == .string("log"), let envs = run.currentEnvironments else { return }
-        let dir = URL(fileURLWithPath: frames)
-        try FileSystem.createDirectory(dir)
-        let svg = MinAtarSVG.render(envs.frame(0), channelNames: envs.game.channelNames, title: "\(envs.game.rawValue), frame \(run.frame)")
-        try svg.write(to: dir.appendingPathComponent(String(format: "frame-%09d.svg", run.frame)), atomically: true, encoding: .utf8)
+        guard let frames, record["event"] == .string("log") else { return }
+        try run.writeFrame(into: URL(fileURLWithPath: frames))
     }
 }
 
@@ -280,23 +277,9 @@ struct RLBench: ParsableCommand {
     func run() throws {
         var reference: [String: Double] = [:]
         if let python {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = ["scripts/minatar-reference.py", "--episodes", String(referenceEpisodes)]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                Console.error("error: scripts/minatar-reference.py failed (exit \(process.terminationStatus)); run from the repository root")
+            do { reference = try MinAtarReference.framesPerSecond(python: python, episodes: referenceEpisodes) } catch {
+                Console.error("error: \(error)")
                 throw ExitCode.failure
-            }
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                   let game = object["game"] as? String, let rate = object["steps_per_s"] as? Double {
-                    reference[game] = rate
-                }
             }
         }
         for game in MinAtarGame.allCases {

@@ -191,6 +191,16 @@ import Training
         #expect(again >= 0 && again <= 1)
     }
 
+    @Test func framesAreWrittenAsNumberedSVGFiles() throws {
+        let (r, _) = try run([])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rl-frames-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try #require(try r.writeFrame(into: dir))
+        #expect(url.lastPathComponent == "frame-000000400.svg")
+        let svg = try String(contentsOf: url, encoding: .utf8)
+        #expect(svg == r.frameSVG && svg.hasPrefix("<svg") && svg.contains("breakout, frame 400"))
+    }
+
     @Test func plasticityInjectionIsRejected() {
         #expect(throws: RLError.self) { try run([InterventionSpec("plasticity-injection")]) }
     }
