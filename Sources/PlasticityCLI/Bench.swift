@@ -1,5 +1,5 @@
 import ArgumentParser
-import CAllocationCounter
+import Benchmarks
 import Foundation
 import Tensors
 
@@ -30,27 +30,20 @@ struct Bench: ParsableCommand {
         let wanted = Set(only.split(separator: ",").map(String.init))
         var results: [String: [String: Double]] = [:]
         for workload in Workload.all() where wanted.isEmpty || wanted.contains(workload.name) {
-            for _ in 0..<20 { _ = workload.step() }
-            let allocations = Self.allocationsPerStep(workload)
-            var rates: [Double] = []
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds
-                var steps = 0, elapsed = 0.0
-                repeat {
-                    _ = workload.step()
-                    steps += 1
-                    elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                } while elapsed < seconds
-                rates.append(Double(steps) / elapsed)
-            }
-            rates.sort()
-            let median = rates[rates.count / 2]
-            let gflops = median * workload.flopsPerStep / 1e9
-            results[workload.name] = ["steps_per_s": median, "min": rates.first!, "max": rates.last!, "gflops": gflops,
-                                      "allocs_per_step": allocations]
+            let m = WorkloadBenchmark.measure(workload, seconds: seconds, repeats: repeats)
+            results[m.name] = ["steps_per_s": m.stepsPerSecond, "min": m.minimum, "max": m.maximum, "gflops": m.gflops,
+                               "allocs_per_step": m.allocationsPerStep]
             Console.line(String(format: "%@ steps_per_s=%.1f (min %.1f, max %.1f) threads=%d gflops=%.1f allocs_per_step=%.2f  # %@",
-                                workload.name, median, rates.first!, rates.last!, threads, gflops, allocations, workload.summary))
-            if gemm { Self.printGEMMEfficiency(workload) }
+                                m.name, m.stepsPerSecond, m.minimum, m.maximum, threads, m.gflops, m.allocationsPerStep, m.summary))
+            if gemm {
+                let (shapes, efficiency) = WorkloadBenchmark.gemmEfficiency(workload)
+                for g in shapes {
+                    Console.line(String(format: "  gemm %@ calls/step=%.0f in_step=%.1f GFLOP/s alone=%.1f GFLOP/s ratio=%.2f",
+                                        g.shape, g.callsPerStep, g.inStep, g.alone, g.inStep / g.alone))
+                }
+                Console.line(String(format: "  %@ gemm_efficiency=%.2f (time of the same GEMMs alone / time inside the step)",
+                                    workload.name, efficiency))
+            }
         }
         if json {
             let payload: [String: Any] = ["tool": "plasticitylab", "threads": threads, "blas_core": BLAS.coreName,
@@ -58,34 +51,5 @@ struct Bench: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
             Console.line(String(decoding: data, as: UTF8.self))
         }
-    }
-
-    /// Heap allocations per training step on every thread of the process, averaged over
-    /// `steps` steps.
-    static func allocationsPerStep(_ workload: Workload, steps: Int = 100) -> Double {
-        plab_allocations_start_process()
-        for _ in 0..<steps { _ = workload.step() }
-        return Double(plab_allocations_stop_process()) / Double(steps)
-    }
-
-    /// Times every GEMM of 20 steps and prints, per shape, its rate inside the step and the rate
-    /// of cblas_sgemm called alone on that shape; the total line weighs shapes by their time.
-    static func printGEMMEfficiency(_ workload: Workload) {
-        let recorder = GEMMRecorder()
-        BLAS.gemmRecorder = recorder
-        for _ in 0..<20 { _ = workload.step() }
-        BLAS.gemmRecorder = nil
-        var inStep = 0.0, alone = 0.0
-        for shape in recorder.shapes {
-            guard let total = recorder.totals[shape] else { continue }
-            let flops = shape.flops * Double(total.calls)
-            let rate = flops / Double(total.nanoseconds), isolated = shape.isolatedGFLOPS()
-            inStep += Double(total.nanoseconds)
-            alone += flops / isolated
-            Console.line(String(format: "  gemm %@ calls/step=%.0f in_step=%.1f GFLOP/s alone=%.1f GFLOP/s ratio=%.2f",
-                                shape.description, Double(total.calls) / 20, rate, isolated, rate / isolated))
-        }
-        Console.line(String(format: "  %@ gemm_efficiency=%.2f (time of the same GEMMs alone / time inside the step)",
-                            workload.name, alone / inStep))
     }
 }

@@ -1,7 +1,7 @@
 import CAllocationCounter
 import Testing
 import Tensors
-@testable import PlasticityCLI
+import Benchmarks
 
 /// The peer workloads' training steps (`plasticity bench`) allocate nothing after warm-up.
 @Suite(.serialized) struct TrainingStepAllocationTests {

@@ -3,15 +3,15 @@ import Tensors
 
 /// One peer benchmark workload (`../shared/bench/workloads.md`): a network, an optimiser and a
 /// closure that runs one full training step (forward, loss, backward, update) on fixed data.
-struct Workload {
-    let name: String
-    let summary: String
+public struct Workload {
+    public let name: String
+    public let summary: String
     /// Multiply-adds ×2 of the GEMM-shaped work in one step (forward + both backward GEMMs).
-    let flopsPerStep: Double
-    let step: () -> Float
+    public let flopsPerStep: Double
+    public let step: () -> Float
 
     /// W1–W5 with random data from `seed`.
-    static func all(seed: UInt64 = 0) -> [Workload] {
+    public static func all(seed: UInt64 = 0) -> [Workload] {
         var rng = RandomGenerator(seed: seed)
         return [w1(&rng, layerNorm: false), w1(&rng, layerNorm: true), w3(&rng), w4(&rng), w5(&rng)]
     }
