@@ -95,6 +95,14 @@ final class ConfigReader {
         return s
     }
 
+    /// A choice stored as its enum: one of `Choice.allCases` by raw value.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, _ fallback: Choice) throws -> Choice
+        where Choice.RawValue == String {
+        let s = try choice(name, fallback.rawValue, Choice.allCases.map(\.rawValue))
+        guard let value = Choice(rawValue: s) else { throw error(name, "unknown value \"\(s)\"") }
+        return value
+    }
+
     func intArray(_ name: String, _ fallback: [Int]?) throws -> [Int]? {
         guard let v = value(name) else { return fallback }
         guard v.type == .array, let a = v.array else { throw error(name, "expected an array of integers, got \(describe(v))") }

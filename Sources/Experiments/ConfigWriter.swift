@@ -19,9 +19,9 @@ extension ExperimentConfig {
         out += "\n[model]\narch = \(q(model.family.rawValue))\nwidths = [\(model.widths.map(String.init).joined(separator: ", "))]\n"
         out += "activation = \(q(model.activation))\nnorm = \(q(model.norm.rawValue))\nblocks_per_stage = \(model.blocksPerStage)\n"
         let o = optimizer
-        out += "\n[optimizer]\nname = \(q(o.name))\nlr = \(num(o.learningRate))\nmomentum = \(num(o.momentum))\n"
+        out += "\n[optimizer]\nname = \(q(o.name.rawValue))\nlr = \(num(o.learningRate))\nmomentum = \(num(o.momentum))\n"
         out += "nesterov = \(o.nesterov)\nweight_decay = \(num(o.weightDecay))\nbeta1 = \(num(o.beta1))\nbeta2 = \(num(o.beta2))\n"
-        out += "eps = \(num(o.epsilon))\nschedule = \(q(o.schedule))\nmin_lr = \(num(o.minimumLearningRate))\n"
+        out += "eps = \(num(o.epsilon))\nschedule = \(q(o.schedule.rawValue))\nmin_lr = \(num(o.minimumLearningRate))\n"
         out += "step_every = \(o.stepEvery)\ngamma = \(num(o.gamma))\nclip_norm = \(num(o.clipNorm))\n"
         out += "\n[loss]\nkind = \(q(loss.kind))\nlabel_smoothing = \(num(loss.labelSmoothing))\ndelta = \(num(loss.delta))\n"
         out += "bins = \(loss.bins)\nmin = \(num(loss.minimum))\nmax = \(num(loss.maximum))\nsigma = \(num(loss.sigma))\n"

@@ -90,8 +90,20 @@ public struct DiagnosticsConfig: Equatable, Sendable {
 
 /// The optimiser and its hyper-parameters (PyTorch names and defaults).
 public struct OptimizerConfig: Equatable, Sendable {
-    /// sgd | adam | adamw | trac (TRAC around adam) | psgd-kron.
-    public var name = "adam"
+    /// The optimiser, as `[optimizer] name` spells it.
+    public enum Kind: String, CaseIterable, Sendable {
+        case sgd, adam, adamw
+        /// TRAC around Adam.
+        case trac
+        case psgdKron = "psgd-kron"
+    }
+
+    /// The learning-rate schedule, as `[optimizer] schedule` spells it.
+    public enum Schedule: String, CaseIterable, Sendable {
+        case constant, cosine, step
+    }
+
+    public var name = Kind.adam
     public var learningRate = 1e-3
     public var momentum = 0.0
     public var nesterov = false
@@ -99,15 +111,12 @@ public struct OptimizerConfig: Equatable, Sendable {
     public var beta1 = 0.9
     public var beta2 = 0.999
     public var epsilon = 1e-8
-    /// constant | cosine | step.
-    public var schedule = "constant"
+    public var schedule = Schedule.constant
     public var minimumLearningRate = 0.0
     public var stepEvery = 1000
     public var gamma = 0.1
     /// Global gradient-norm clip (0 = off).
     public var clipNorm = 0.0
-    public static let names = ["sgd", "adam", "adamw", "trac", "psgd-kron"]
-    public static let schedules = ["constant", "cosine", "step"]
 }
 
 /// The training loss; "auto" picks cross-entropy for classes and MSE for regression.
@@ -220,7 +229,7 @@ extension ExperimentConfig {
         try m.finish()
 
         let o = try root.table("optimizer")
-        c.optimizer.name = try o.choice("name", c.optimizer.name, OptimizerConfig.names)
+        c.optimizer.name = try o.choice("name", c.optimizer.name)
         c.optimizer.learningRate = try o.double("lr", c.optimizer.learningRate)
         c.optimizer.momentum = try o.double("momentum", c.optimizer.momentum)
         c.optimizer.nesterov = try o.bool("nesterov", c.optimizer.nesterov)
@@ -228,7 +237,7 @@ extension ExperimentConfig {
         c.optimizer.beta1 = try o.double("beta1", c.optimizer.beta1)
         c.optimizer.beta2 = try o.double("beta2", c.optimizer.beta2)
         c.optimizer.epsilon = try o.double("eps", c.optimizer.epsilon)
-        c.optimizer.schedule = try o.choice("schedule", c.optimizer.schedule, OptimizerConfig.schedules)
+        c.optimizer.schedule = try o.choice("schedule", c.optimizer.schedule)
         c.optimizer.minimumLearningRate = try o.double("min_lr", c.optimizer.minimumLearningRate)
         c.optimizer.stepEvery = try o.int("step_every", c.optimizer.stepEvery, min: 1)
         c.optimizer.gamma = try o.double("gamma", c.optimizer.gamma)

@@ -190,26 +190,26 @@ extension OptimizerConfig {
     func make(_ network: Network, seed: UInt64) -> any Optimizer {
         let storage = network.storage, lr = Float(learningRate), wd = Float(weightDecay)
         switch name {
-        case "trac":
+        case .trac:
             let base = Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon), weightDecay: wd)
             return TRAC(base: base, storage: storage)
-        case "psgd-kron":
+        case .psgdKron:
             return PSGDKron(storage, parameters: network.parameters, learningRate: lr, momentum: Float(momentum), seed: seed)
-        case "sgd":
+        case .sgd:
             return SGD(storage, learningRate: lr, momentum: Float(momentum), nesterov: nesterov, weightDecay: wd)
-        case "adamw":
+        case .adamw:
             return Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
                         weightDecay: wd, decoupledWeightDecay: true)
-        default:
+        case .adam:
             return Adam(storage, learningRate: lr, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon), weightDecay: wd)
         }
     }
 
     func learningRateSchedule(totalSteps: Int) -> LearningRateSchedule {
         switch schedule {
-        case "cosine": .cosine(totalSteps: totalSteps, minimumRate: Float(minimumLearningRate))
-        case "step": .step(every: stepEvery, gamma: Float(gamma))
-        default: .constant
+        case .cosine: .cosine(totalSteps: totalSteps, minimumRate: Float(minimumLearningRate))
+        case .step: .step(every: stepEvery, gamma: Float(gamma))
+        case .constant: .constant
         }
     }
 }
