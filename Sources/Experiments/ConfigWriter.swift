@@ -5,7 +5,7 @@ import Streams
 extension ExperimentConfig {
     /// The resolved config as TOML, every field written, in a fixed order.
     public var toml: String {
-        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let q = tomlString
         func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)" }
         var out = "# Resolved PlasticityLab experiment config.\n"
         out += "name = \(q(name))\nseed = \(seed)\n"

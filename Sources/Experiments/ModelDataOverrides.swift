@@ -1,4 +1,3 @@
-import Foundation
 import Networks
 
 /// Command-line replacements for a config's `[model]` and `[data]` (as `plasticity lmc` and
@@ -26,20 +25,17 @@ public struct ModelDataOverrides: Sendable, Equatable {
 
     /// `base` with the overridden `[model]` and `[data]` sections replaced.
     public func applied(to base: ExperimentConfig) throws -> ExperimentConfig {
-        func quoted(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
         var toml = ""
         if let architecture, !architectureIsSpec {
-            toml += "[model]\narch = \(quoted(architecture))\n"
+            toml += "[model]\narch = \(tomlString(architecture))\n"
             if let widths { toml += "widths = [\(widths)]\n" }
-            if let activation { toml += "activation = \(quoted(activation))\n" }
-            if let norm { toml += "norm = \(quoted(norm))\n" }
+            if let activation { toml += "activation = \(tomlString(activation))\n" }
+            if let norm { toml += "norm = \(tomlString(norm))\n" }
             if let blocksPerStage { toml += "blocks_per_stage = \(blocksPerStage)\n" }
         }
         if let dataset {
-            toml += "[data]\ndataset = \(quoted(dataset))\n"
-            if let dataDirectory { toml += "dir = \(quoted(dataDirectory))\n" }
+            toml += "[data]\ndataset = \(tomlString(dataset))\n"
+            if let dataDirectory { toml += "dir = \(tomlString(dataDirectory))\n" }
             if let dataCount { toml += "count = \(dataCount)\n" }
             if let dataSeed { toml += "seed = \(dataSeed)\n" }
         }

@@ -103,7 +103,7 @@ public struct RLRunConfig: Sendable, Equatable {
 
     /// The resolved config as TOML, every field written, in a fixed order.
     public var toml: String {
-        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let q = tomlString
         func num(_ f: Float) -> String { f == f.rounded() && abs(f) < 1e7 ? String(format: "%.1f", f) : "\(f)" }
         let r = run, d = dqn
         var out = "# Resolved PlasticityLab RL run config.\nkind = \"rl\"\nname = \(q(name))\nseed = \(r.seed)\n"
