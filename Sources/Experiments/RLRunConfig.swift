@@ -72,7 +72,7 @@ public struct RLRunConfig: Sendable, Equatable {
         s.adamEpsilon = Float(try d.double("adam_eps", Double(s.adamEpsilon)))
         s.weightDecay = Float(try d.double("weight_decay", 0))
         s.norm = Architecture.Norm(rawValue: try d.choice("norm", "none", ["none", "layernorm"]))!
-        let loss = try d.choice("loss", "huber", ["huber", "two-hot", "hl-gauss"])
+        let loss = try d.choice("loss", "huber", DQNSettings.lossNames)
         let bins = try d.int("bins", 51, min: 2, max: 10_000)
         let range = Float(try d.double("value_range", 50))
         let delta = Float(try d.double("delta", 1))

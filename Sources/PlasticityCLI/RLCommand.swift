@@ -60,7 +60,7 @@ struct DQNOptions: ParsableArguments {
         s.norm = n
         s.learningRate = lr
         s.weightDecay = weightDecay
-        guard ["huber", "two-hot", "hl-gauss"].contains(loss) else { throw RLError("--loss '\(loss)' is not huber, two-hot or hl-gauss") }
+        guard DQNSettings.lossNames.contains(loss) else { throw RLError("--loss '\(loss)' is not huber, two-hot or hl-gauss") }
         s.loss = try LossKind(name: loss, minimum: -valueRange, maximum: valueRange, bins: bins)
         s.doubleDQN = double
         s.replayCapacity = replay

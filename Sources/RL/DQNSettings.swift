@@ -29,6 +29,8 @@ public struct DQNSettings: Sendable, Equatable {
     /// 2024), Q being the mean of each action's predicted distribution; the network has
     /// `loss.outputCount(targetWidth: 1)` outputs per action.
     public var loss: LossKind = .huber(delta: 1)
+    /// The `LossKind` names the DQN trains with (`validate` rejects the others).
+    public static let lossNames = ["huber", "two-hot", "hl-gauss"]
     /// Normalisation inside the W4 network.
     public var norm: Architecture.Norm = .none
     /// Hidden width of the W4 network's Linear layer.
