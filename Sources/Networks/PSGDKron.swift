@@ -161,10 +161,7 @@ public final class PSGDKron: Optimizer {
 
     public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
         func vector(_ name: String, count: Int) throws -> [Float] {
-            guard let v = vectors.first(where: { $0.name == name })?.values, v.count == count else {
-                throw StateDictError(description: "PSGD-Kron: optimizer state '\(name)' is missing or not \(count) values")
-            }
-            return v
+            try optimizerStateVector(name, count: count, in: vectors, optimizer: "PSGD-Kron")
         }
         let m = try vector("exp_avg", count: exponentialAverage.count)
         let q = try vector("Q", count: factors.count)

@@ -108,10 +108,7 @@ public final class TRAC: Optimizer {
 
     public func loadStateVectors(_ vectors: [(name: String, values: [Float])], stepCount: Int) throws {
         func vector(_ name: String, count: Int) throws -> [Float] {
-            guard let v = vectors.first(where: { $0.name == name })?.values, v.count == count else {
-                throw StateDictError(description: "TRAC: optimizer state '\(name)' is missing or not \(count) values")
-            }
-            return v
+            try optimizerStateVector(name, count: count, in: vectors, optimizer: "TRAC")
         }
         let r = try vector("trac.reference", count: storage.count)
         let s = try vector("trac.s", count: betas.count)
