@@ -1,5 +1,4 @@
 import CAllocationCounter
-import Foundation
 import Tensors
 
 /// Times a `Workload`'s training step as `plasticity bench` reports it: the median steps/s of
@@ -30,18 +29,7 @@ public enum WorkloadBenchmark {
     public static func measure(_ workload: Workload, seconds: Double, repeats: Int) -> Measurement {
         for _ in 0..<20 { _ = workload.step() }
         let allocations = allocationsPerStep(workload)
-        var rates: [Double] = []
-        for _ in 0..<max(repeats, 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var steps = 0, elapsed = 0.0
-            repeat {
-                _ = workload.step()
-                steps += 1
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            } while elapsed < seconds
-            rates.append(Double(steps) / elapsed)
-        }
-        rates.sort()
+        let rates = Throughput.sortedRates(repeats: repeats, seconds: seconds) { _ = workload.step() }
         let median = rates[rates.count / 2]
         return Measurement(name: workload.name, summary: workload.summary, stepsPerSecond: median, minimum: rates.first!,
                            maximum: rates.last!, gflops: median * workload.flopsPerStep / 1e9, allocationsPerStep: allocations)

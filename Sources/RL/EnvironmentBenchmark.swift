@@ -1,4 +1,3 @@
-import Foundation
 import Tensors
 
 /// Environment throughput: frames per second of one `EnvironmentBatch` under uniformly random
@@ -19,17 +18,7 @@ public enum EnvironmentBenchmark {
             }
         }
         run(1000)
-        var rates: [Double] = []
-        for _ in 0..<max(repeats, 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var steps = 0, elapsed = 0.0
-            repeat {
-                run(1000)
-                steps += 1000
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            } while elapsed < seconds
-            rates.append(Double(steps * environments) / elapsed)
-        }
-        return rates.sorted()[rates.count / 2]
+        let rates = Throughput.sortedRates(repeats: repeats, seconds: seconds) { run(1000) }
+        return rates[rates.count / 2] * Double(1000 * environments)
     }
 }
