@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Tensors
 
 /// Executes a study's runs as separate `plasticity run` (or, for RL runs, `plasticity rl run`) processes, `jobs` at a time, each in
@@ -59,28 +60,29 @@ public struct StudyRunner {
             }
         }
         let total = plan.runs.count
-        var active: [(run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL)] = []
+        var active: [(run: StudyPlan.PlannedRun, process: Subprocess, started: Date, log: URL)] = []
         var stopping = false
         while !pending.isEmpty || !active.isEmpty {
             if !stopping && interrupted() {
                 stopping = true
                 pending.removeAll()
-                active.forEach { $0.process.terminate() }
+                active.forEach { $0.process.send(SIGTERM) }
             }
             while active.count < jobs, !pending.isEmpty {
                 let run = pending.removeFirst()
                 active.append(try launch(run))
             }
             usleep(20_000)
-            for (i, a) in active.enumerated().reversed() where !a.process.isRunning {
+            for (i, a) in active.enumerated().reversed() {
+                guard let termination = a.process.termination() else { continue }
                 active.remove(at: i)
                 let dir = runDirectory(a.run)
                 var failure: String?
                 let status = RunSummary.status(at: dir.summaryURL)
-                if a.process.terminationStatus != 0 && status != .diverged && status != .interrupted {
+                if termination.status != 0 && status != .diverged && status != .interrupted {
                     let log = (try? String(contentsOf: a.log, encoding: .utf8)) ?? ""
                     failure = log.split(separator: "\n").last { $0.hasPrefix("error:") }.map(String.init)
-                        ?? "exited with status \(a.process.terminationStatus)"
+                        ?? "ended with \(termination)"
                 }
                 let outcome = Outcome(run: a.run, directory: dir, seconds: Date().timeIntervalSince(a.started), failure: failure,
                                       status: status)
@@ -123,28 +125,25 @@ public struct StudyRunner {
     /// Finished and diverged runs are done (a diverged run would diverge again).
     private static func isDone(_ status: RunSummary.Status?) -> Bool { status == .finished || status == .diverged }
 
-    private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Process, started: Date, log: URL) {
+    private func launch(_ run: StudyPlan.PlannedRun) throws -> (run: StudyPlan.PlannedRun, process: Subprocess, started: Date, log: URL) {
         let dir = runDirectory(run)
-        let p = Process()
-        p.executableURL = executable
+        let arguments: [String]
         let rl = run.experiment == nil
         if FileManager.default.fileExists(atPath: dir.configURL.path) {
-            p.arguments = run.resumeSubcommand + [dir.url.path]
+            arguments = run.resumeSubcommand + [dir.url.path]
         } else {
             let config = directory.appendingPathComponent("configs")
                 .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")
             try run.config.toml.write(to: config, atomically: true, encoding: .utf8)
             try FileSystem.createDirectory(dir.url.deletingLastPathComponent())
-            p.arguments = (rl ? ["rl", "run"] : ["run"]) + [config.path, "--out", dir.url.path]
+            arguments = (rl ? ["rl", "run"] : ["run"]) + [config.path, "--out", dir.url.path]
         }
         let log = directory.appendingPathComponent("configs")
             .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        p.standardOutput = handle
-        p.standardError = handle
-        p.environment = ProcessInfo.processInfo.environment.merging([Self.parentVariable: String(getpid())]) { _, own in own }
-        try p.run()
+        let environment = ProcessInfo.processInfo.environment.merging([Self.parentVariable: String(getpid())]) { _, own in own }
+        let p = try Subprocess(executable.path, arguments, environment: environment, standardOutput: .file(log.path),
+                               standardError: .file(log.path))
         return (run, p, Date(), log)
     }
 }

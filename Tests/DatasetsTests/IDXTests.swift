@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 @testable import Datasets
 import Tensors
@@ -14,11 +15,8 @@ import Tensors
     }
 
     func gzip(_ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-kf", path]
-        try p.run()
-        p.waitUntilExit()
+        let r = try Subprocess.run("/bin/gzip", ["-kf", path], timeout: 60)
+        try #require(r.status == 0, "gzip failed: \(r.tail())")
         return path + ".gz"
     }
 

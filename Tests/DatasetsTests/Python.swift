@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 
 /// Runs Python snippets for cross-checks against numpy and scipy.
 enum Python {
@@ -10,23 +11,15 @@ enum Python {
     /// Runs `python3 -c script arguments…` and returns its standard output. Fails with a clear
     /// message when python3, numpy or scipy is missing.
     static func run(_ script: String, _ arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            throw Failure(description: "cannot start python3 (\(error)); these tests need python3 with numpy and scipy")
+        let r: Subprocess.Completed
+        do { r = try Subprocess.run("python3", ["-c", script] + arguments, timeout: 300) } catch {
+            throw Failure(description: "\(error); these tests need python3 with numpy and scipy")
         }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 exited with status \(process.terminationStatus); these tests need python3 "
-                + "with numpy and scipy installed. stderr: \(String(decoding: err, as: UTF8.self))")
+        guard r.status == 0, !r.timedOut else {
+            throw Failure(description: "python3 \(r.timedOut ? "ran past 300 s and was killed" : "ended with \(r.termination)"); "
+                + "these tests need python3 with numpy and scipy installed. \(r.tail())")
         }
-        return String(decoding: out, as: UTF8.self)
+        return r.standardOutput
     }
 
     /// Whitespace-separated numbers printed by a script, parsed as Float.

@@ -1,5 +1,6 @@
 @testable import Datasets
 import Foundation
+import Subprocesses
 import Networks
 import Tensors
 import Testing
@@ -57,11 +58,8 @@ import Testing
     static func gzip(_ bytes: [UInt8]) -> [UInt8] {
         let dir = CLI.temporaryDirectory("corpus-gz"), file = dir.appendingPathComponent("f")
         try! Data(bytes).write(to: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-f", file.path]
-        try! p.run()
-        p.waitUntilExit()
+        let r = try! Subprocess.run("/bin/gzip", ["-f", file.path], timeout: 60)
+        precondition(r.status == 0, "gzip failed: \(r.tail())")
         return [UInt8](try! Data(contentsOf: dir.appendingPathComponent("f.gz")))
     }
 
@@ -354,16 +352,11 @@ import Testing
         let arguments = c.arguments.map {
             $0.replacingOccurrences(of: "$D", with: dir.path).replacingOccurrences(of: "$A", with: Self.assets.path)
         }
-        let p = Process(), err = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "ulimit -v 2097152; exec \"$0\" \"$@\"", CLI.executable.path] + arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .exit, "\(c.name): killed by signal \(p.terminationStatus): \(stderr)")
-        #expect(p.terminationStatus == c.status, "\(c.name): status \(p.terminationStatus): \(stderr)")
+        let child = try Subprocess("/bin/bash", ["-c", "ulimit -v 2097152; exec \"$0\" \"$@\"", CLI.executable.path] + arguments,
+                                   standardOutput: .discard, standardError: .capture)
+        let r = try CLI.finish(child)
+        let stderr = r.standardError
+        #expect(r.termination == .exited(c.status), "\(c.name): \(r.termination): \(stderr)")
         let lines = stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(c.name): \(lines.count) lines: \(stderr)")
         #expect(stderr.hasPrefix("error: "), "\(c.name): \(stderr)")

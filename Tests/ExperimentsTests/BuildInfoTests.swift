@@ -1,71 +1,85 @@
 import Foundation
+import Subprocesses
 import Testing
 @testable import Experiments
 
 /// `plasticity --version` and summary.json name the version and the commit the binary was
-/// built from, or say "unknown".
+/// built from, fixed at build time by `scripts/build-stamp.sh` (so a run never asks git).
 @Suite struct BuildInfoTests {
-    /// Runs git in `dir` with fixed author and committer times (`time`, Unix seconds).
-    static func git(_ arguments: [String], in dir: URL, time: Int = 1_700_000_000) throws -> String {
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", dir.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_AUTHOR_DATE"] = "\(time) +0000"
-        environment["GIT_COMMITTER_DATE"] = "\(time) +0000"
-        p.environment = environment
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let hasGit = FileManager.default.isExecutableFile(atPath: "/usr/bin/git")
+
+    /// Runs git in `dir` with a fixed author; its trimmed standard output.
+    static func git(_ arguments: [String], in dir: URL) throws -> String {
+        let r = try Subprocess.run("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", "-C", dir.path] + arguments,
+                                   timeout: 60)
+        try #require(r.status == 0, "git \(arguments.joined(separator: " ")): \(r.tail())")
+        return r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func touch(_ url: URL, at time: Int) throws {
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(time))], ofItemAtPath: url.path)
+    /// Runs the stamp script for `package` into a fresh folder; the stamped commit and the file.
+    static func stamp(_ package: URL, into out: URL) throws -> String {
+        let r = try Subprocess.run("/bin/sh", [repository.appendingPathComponent("scripts/build-stamp.sh").path, package.path, out.path],
+                                   timeout: 60)
+        try #require(r.status == 0, "build-stamp.sh: \(r.tail())")
+        let text = try String(contentsOf: out.appendingPathComponent("BuildStampValues.swift"), encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("let stampedCommit = \"") })
+        return String(line.dropFirst("let stampedCommit = \"".count).dropLast())
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/git"), "needs git"))
-    func commitIsTheOneHEADPointedAtWhenTheBinaryWasWritten() throws {
-        let repo = CLI.temporaryDirectory("build-info")
-        try CLI.write("// swift-tools-version: 6.1\nlet package = Package(name: \"PlasticityLab\")\n", to: repo.appendingPathComponent("Package.swift"))
+    @Test(.enabled(if: hasGit, "needs git"))
+    func stampIsTheCheckedOutCommitPlusChangesUnderSourcesOrUnknown() throws {
+        let repo = CLI.temporaryDirectory("build-stamp"), out = repo.appendingPathComponent(".build/stamp")
+        try CLI.write("// swift-tools-version: 6.1\n", to: repo.appendingPathComponent("Package.swift"))
         try FileManager.default.createDirectory(at: repo.appendingPathComponent("Sources"), withIntermediateDirectories: true)
         try CLI.write("let a = 1\n", to: repo.appendingPathComponent("Sources/a.swift"))
+        try CLI.write(".build/\n", to: repo.appendingPathComponent(".gitignore"))
+        #expect(try Self.stamp(repo, into: out) == "unknown", "not yet a git checkout")
         _ = try Self.git(["init", "-q"], in: repo)
+        #expect(try Self.stamp(repo, into: out) == "unknown", "no commit yet")
         _ = try Self.git(["add", "."], in: repo)
-        _ = try Self.git(["commit", "-q", "-m", "one"], in: repo, time: 1_700_000_000)
-        let first = try Self.git(["rev-parse", "HEAD"], in: repo)
-        try CLI.write("let a = 2\n", to: repo.appendingPathComponent("Sources/a.swift"))
-        _ = try Self.git(["commit", "-q", "-am", "two"], in: repo, time: 1_700_000_100)
-        let second = try Self.git(["rev-parse", "HEAD"], in: repo)
-        let binary = repo.appendingPathComponent(".build/release/plasticity")
-        try FileManager.default.createDirectory(at: binary.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CLI.write("", to: binary)
+        _ = try Self.git(["commit", "-q", "-m", "one"], in: repo)
+        let head = try Self.git(["rev-parse", "HEAD"], in: repo)
+        #expect(try Self.stamp(repo, into: out) == head)
+        // Rewritten only when it changes, so an unchanged build recompiles nothing.
+        let file = out.appendingPathComponent("BuildStampValues.swift")
+        let written = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
+        usleep(20_000)
+        #expect(try Self.stamp(repo, into: out) == head)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date == written)
 
-        try Self.touch(binary, at: 1_700_000_150)
-        #expect(BuildInfo.commit(executable: binary) == second)
-        // Built before the second commit: the first, not HEAD.
-        try Self.touch(binary, at: 1_700_000_050)
-        #expect(BuildInfo.commit(executable: binary) == first + "+changes")
-        // Older than every reflog entry: cannot tell.
-        try Self.touch(binary, at: 1_600_000_000)
-        #expect(BuildInfo.commit(executable: binary) == "unknown")
-        // Sources edited since the commit.
-        try Self.touch(binary, at: 1_700_000_150)
-        try CLI.write("let a = 3\n", to: repo.appendingPathComponent("Sources/a.swift"))
-        #expect(BuildInfo.commit(executable: binary) == second + "+changes")
-        // Not inside a PlasticityLab checkout.
-        let elsewhere = CLI.temporaryDirectory("no-repo").appendingPathComponent("plasticity")
-        try CLI.write("", to: elsewhere)
-        #expect(BuildInfo.commit(executable: elsewhere) == "unknown")
+        try CLI.write("let a = 2\n", to: repo.appendingPathComponent("Sources/a.swift"))
+        #expect(try Self.stamp(repo, into: out) == head + "+changes", "a tracked source edited")
+        _ = try Self.git(["checkout", "-q", "--", "Sources/a.swift"], in: repo)
+        try CLI.write("let b = 1\n", to: repo.appendingPathComponent("Sources/b.swift"))
+        #expect(try Self.stamp(repo, into: out) == head + "+changes", "an untracked source")
+        try FileManager.default.removeItem(at: repo.appendingPathComponent("Sources/b.swift"))
+        try CLI.write("notes\n", to: repo.appendingPathComponent("README.md"))
+        #expect(try Self.stamp(repo, into: out) == head, "a file outside Sources/ is not a change to the build")
+        try CLI.write("// swift-tools-version: 6.2\n", to: repo.appendingPathComponent("Package.swift"))
+        #expect(try Self.stamp(repo, into: out) == head + "+changes", "the manifest edited")
+
+        // A package folder inside someone else's checkout is not a PlasticityLab checkout.
+        let nested = repo.appendingPathComponent("vendor/PlasticityLab")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        #expect(try Self.stamp(nested, into: nested.appendingPathComponent("out")) == "unknown")
+    }
+
+    /// The binary under test carries the commit of the checkout it was built from.
+    @Test(.enabled(if: hasGit && FileManager.default.fileExists(atPath: repository.appendingPathComponent(".git").path),
+                   "needs git and a git checkout"))
+    func theBuildCarriesItsCheckoutsCommit() throws {
+        let head = try Self.git(["rev-parse", "HEAD"], in: Self.repository)
+        let changed = try !Self.git(["status", "--porcelain", "--untracked-files=all", "--", "Sources", "Package.swift"],
+                                    in: Self.repository).isEmpty
+        #expect(BuildInfo.commit == head + (changed ? "+changes" : ""))
     }
 
     @Test func versionFlagAndSummaryAgree() throws {
         let r = try CLI.run(["--version"])
         #expect(r.status == 0)
-        let line = "plasticity \(BuildInfo.version) (commit \(BuildInfo.commit(executable: CLI.executable)))\n"
-        #expect(r.stdout == line)
+        #expect(r.stdout == "plasticity \(BuildInfo.version) (commit \(BuildInfo.commit))\n")
         #expect(r.stdout.range(of: #"^plasticity \d+\.\d+\.\d+ \(commit ([0-9a-f]{40}(\+changes)?|unknown)\)\n$"#, options: .regularExpression) != nil)
         let dir = CLI.temporaryDirectory("summary-version")
         let cfg = dir.appendingPathComponent("c.toml")
@@ -74,6 +88,6 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run/summary.json"))) as! [String: Any]
         #expect(summary["version"] as? String == BuildInfo.version)
-        #expect(summary["commit"] as? String == BuildInfo.commit(executable: CLI.executable))
+        #expect(summary["commit"] as? String == BuildInfo.commit)
     }
 }

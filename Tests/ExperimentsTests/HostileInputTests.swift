@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Networks
+import Subprocesses
 import Tensors
 import Testing
 @testable import Experiments
@@ -137,7 +138,7 @@ import Testing
         let root = CLI.temporaryDirectory("hostile-study")
         let file = root.appendingPathComponent("slow.toml"), out = root.appendingPathComponent("s")
         try CLI.write(Self.slowStudy, to: file)
-        let (study, _, _) = try CLI.start(["study", file.path, "--out", out.path, "--jobs", "2"])
+        let study = try CLI.start(["study", file.path, "--out", out.path, "--jobs", "2"])
         let runs = ["seed-0", "seed-1"].map { RunDirectory(out.appendingPathComponent("runs/random-labels/baseline/\($0)").path) }
         let deadline = Date().addingTimeInterval(60)
         while runs.contains(where: { $0.checkpoints().isEmpty }) && Date() < deadline { usleep(20_000) }
@@ -145,22 +146,22 @@ import Testing
         let second = try CLI.run(["study", file.path, "--out", out.path, "--jobs", "2"])
         #expect(second.status == 1 && second.stderr.contains("\(out.path): is in use by another plasticity process (pid \(study.processIdentifier))"),
                 "\(second.stderr)")
-        kill(study.processIdentifier, SIGKILL)
-        study.waitUntilExit()
+        study.send(SIGKILL)
+        _ = try CLI.finish(study, within: 60)
         let killedAt = runs.map { $0.checkpoints().last?.step ?? 0 }
         // Rerun at once: each old run notices within a second that its study is gone,
         // checkpoints and exits; the new runs wait for their locks and resume.
-        let (rerun, rerunOut, _) = try CLI.start(["study", file.path, "--out", out.path, "--jobs", "2"])
+        let rerun = try CLI.start(["study", file.path, "--out", out.path, "--jobs", "2"])
         let resumed = Date().addingTimeInterval(90)
         // Beyond where an old run could have got in its last second (about 15,000 steps).
         while zip(runs, killedAt).contains(where: { ($0.checkpoints().last?.step ?? 0) <= $1 + 40_000 }) && rerun.isRunning && Date() < resumed {
             usleep(50_000)
         }
         #expect(rerun.isRunning, "the rerun ended early (killed at \(killedAt), now \(runs.map { $0.checkpoints().last?.step ?? 0 }))")
-        kill(rerun.processIdentifier, SIGINT)
-        let stdout = String(decoding: rerunOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        rerun.waitUntilExit()
-        #expect(rerun.terminationStatus == 130, "\(stdout)")
+        rerun.send(SIGINT)
+        let ended = try CLI.finish(rerun, within: 120)
+        let stdout = ended.standardOutput
+        #expect(ended.termination == .exited(130), "\(stdout)")
         #expect(!stdout.contains("FAILED"), "\(stdout)")
         for (run, step) in zip(runs, killedAt) {
             #expect((run.checkpoints().last?.step ?? 0) > step, "\(run.url.path) did not resume past step \(step)")

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 
 /// The Python used by the interop tests (TensorBoard reader, PyTorch parity): `$PLASTICITY_PYTHON`,
 /// else the venv `scripts/setup-interop.sh` makes (`/tmp/plasticity-interop`), else `python3`.
@@ -28,18 +29,12 @@ enum InteropPython {
     }
 
     private static func run(_ arguments: [String]) throws -> String {
-        let p = Process(), out = Pipe(), err = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [executable] + arguments
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(p.terminationStatus): \(String(decoding: e, as: UTF8.self))")
+        let r = try Subprocess.run(executable, arguments, timeout: CLI.deadline)
+        guard r.status == 0, !r.timedOut else {
+            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) "
+                + "\(r.timedOut ? "ran past \(Int(CLI.deadline)) s and was killed" : "ended with \(r.termination)"): \(r.tail())")
         }
-        return String(decoding: o, as: UTF8.self)
+        return r.standardOutput
     }
 }
 

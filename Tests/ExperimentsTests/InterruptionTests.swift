@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Networks
+import Subprocesses
 @testable import Experiments
 
 /// SIGINT/SIGTERM checkpoint and exit cleanly, a damaged newest checkpoint or a stray
@@ -9,11 +10,11 @@ import Networks
 @Suite(.serialized) struct InterruptionTests {
     /// Starts `ResumeTests.config` into a fresh directory and waits until its newest
     /// checkpoint reaches `step`; returns the process and the run directory.
-    func startRun(untilCheckpoint step: Int, config: String = ResumeTests.config) throws -> (Process, URL) {
+    func startRun(untilCheckpoint step: Int, config: String = ResumeTests.config) throws -> (Subprocess, URL) {
         let root = CLI.temporaryDirectory("interrupt")
         let cfg = root.appendingPathComponent("config.toml"), dir = root.appendingPathComponent("run")
         try CLI.write(config, to: cfg)
-        let (process, _, _) = try CLI.start(["run", cfg.path, "--out", dir.path])
+        let process = try CLI.start(["run", cfg.path, "--out", dir.path])
         let deadline = Date().addingTimeInterval(60)
         while (RunDirectory(dir.path).checkpoints().last?.step ?? 0) < step && process.isRunning && Date() < deadline {
             usleep(2_000)
@@ -30,9 +31,8 @@ import Networks
     func signalCheckpointsExitsCleanlyAndResumesBitIdentically(_ signal: Int32, _ expectedStatus: Int32) throws {
         let (process, dir) = try startRun(untilCheckpoint: 450)
         #expect(process.isRunning, "the run finished before it could be interrupted")
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == expectedStatus)
+        process.send(signal)
+        #expect(try CLI.finish(process, within: 120).termination == .exited(expectedStatus))
         let s = try summary(dir)
         #expect(s["status"] as? String == "interrupted")
         // The final checkpoint is at the step where the signal was honoured, past the last
@@ -102,9 +102,8 @@ import Networks
         for delay: UInt32 in [30_000, 110_000, 190_000] {
             let (process, dir) = try startRun(untilCheckpoint: 1, config: config)
             usleep(delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+            process.send(SIGKILL)
+            #expect(try CLI.finish(process, within: 60).termination == .signalled(SIGKILL))
             let run = RunDirectory(dir.path)
             let checkpoints = run.checkpoints()
             #expect(!checkpoints.isEmpty)
@@ -122,8 +121,8 @@ import Networks
         let metricsBefore = try Data(contentsOf: dir.appendingPathComponent("metrics.jsonl")).count
         let second = try CLI.run(["run", "--resume", dir.path])
         let fresh = try CLI.run(["run", dir.appendingPathComponent("config.toml").path, "--out", dir.path])
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        _ = try CLI.finish(process, within: 60)
         let pid = process.processIdentifier
         for r in [second, fresh] {
             #expect(r.status != 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 @testable import Experiments
 
@@ -58,15 +59,14 @@ import Testing
         let root = CLI.temporaryDirectory("kill")
         let cfg = root.appendingPathComponent("config.toml"), dir = root.appendingPathComponent("run")
         try CLI.write(Self.config, to: cfg)
-        let (process, _, _) = try CLI.start(["run", cfg.path, "--out", dir.path])
+        let process = try CLI.start(["run", cfg.path, "--out", dir.path])
         let deadline = Date().addingTimeInterval(60)
         while (RunDirectory(dir.path).checkpoints().last?.step ?? 0) < 450 && process.isRunning && Date() < deadline {
             usleep(2_000)
         }
         #expect(process.isRunning, "the run finished before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        process.send(SIGKILL)
+        #expect(try CLI.finish(process, within: 60).termination == .signalled(SIGKILL))
         let killedAt = RunDirectory(dir.path).checkpoints().last?.step ?? 0
         #expect(killedAt >= 450 && killedAt < 1200)
         let resumed = try CLI.run(["run", "--resume", dir.path])

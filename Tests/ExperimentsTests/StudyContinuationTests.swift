@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 @testable import Experiments
 
@@ -99,13 +100,9 @@ import Testing
         let text = try String(contentsOf: script, encoding: .utf8)
         #expect(text.contains("#SBATCH --array=0,1,2,3\n") && text.contains("#SBATCH --time=00:10:00"), "\(text)")
         #expect(text.components(separatedBy: "'run --resume'").count == 5)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [script.path]
-        p.environment = ["SLURM_ARRAY_TASK_ID": "2", "PATH": "/usr/bin:/bin"]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let task = try Subprocess.run("/bin/bash", [script.path], environment: ["SLURM_ARRAY_TASK_ID": "2", "PATH": "/usr/bin:/bin"],
+                                   timeout: CLI.deadline)
+        #expect(task.status == 0 && !task.timedOut, "\(task.tail())")
         let ran = RunDirectory(out.appendingPathComponent("runs/random-labels/l2/seed-0").path)
         #expect(RunSummary.status(at: ran.summaryURL) == .finished)
         let next = try CLI.run(["study", file.path, "--out", out.path, "--backend", "slurm", "--no-submit"])

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 @testable import Experiments
 
@@ -124,13 +125,9 @@ import Testing
         let script = try #require(try FileManager.default.contentsOfDirectory(at: dir.slurmURL, includingPropertiesForKeys: nil).first)
         let text = try String(contentsOf: script, encoding: .utf8)
         #expect(text.contains("#SBATCH --array=0,1,2%2\n") && text.contains("#SBATCH --partition=debug\n") && text.contains("#SBATCH --time=00:10:00\n"))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [script.path]
-        p.environment = ["SLURM_ARRAY_TASK_ID": "1", "PATH": "/usr/bin:/bin"]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let task = try Subprocess.run("/bin/bash", [script.path], environment: ["SLURM_ARRAY_TASK_ID": "1", "PATH": "/usr/bin:/bin"],
+                                   timeout: CLI.deadline)
+        #expect(task.status == 0 && !task.timedOut, "\(task.tail())")
         #expect(try dir.states().map(\.state) == [.pending, .done, .pending])
         #expect(try String(contentsOf: dir.logBase(1).appendingPathExtension("exit"), encoding: .utf8) == "0\n")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Testing
 import Tensors
 @testable import Networks
@@ -395,20 +396,12 @@ else:
         Issue.record("python3 not found on PATH (or $PYTHON): install python3 with numpy to run this test")
         return
     }
-    let process = Process()
-    process.executableURL = python
-    process.arguments = ["-c", pythonReader, url.path]
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        Issue.record("\(python.path) failed (exit \(process.terminationStatus)); it needs numpy: \(stderr)")
+    let r = try Subprocess.run(python.path, ["-c", pythonReader, url.path], timeout: 300)
+    guard r.status == 0, !r.timedOut else {
+        Issue.record("\(python.path) failed (\(r.timedOut ? "killed after 300 s" : "\(r.termination)")); it needs numpy: \(r.tail())")
         return
     }
+    let stdout = r.standardOutput
 
     var seen = Set<String>()
     for line in stdout.split(separator: "\n") {

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Subprocesses
 import GRDB
 import Testing
 @testable import ResultsIndex
@@ -159,14 +160,8 @@ enum CLI {
         while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("plasticity").path) && dir.path != "/" {
             dir = dir.deletingLastPathComponent()
         }
-        let p = Process(), out = Pipe(), err = Pipe()
-        p.executableURL = dir.appendingPathComponent("plasticity")
-        p.arguments = arguments
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try Subprocess.run(dir.appendingPathComponent("plasticity").path, arguments, timeout: 420)
+        guard !r.timedOut else { throw SubprocessError("plasticity \(arguments.joined(separator: " ")) ran past 420 s and was killed; \(r.tail())") }
+        return (r.status, r.standardOutput, r.standardError)
     }
 }

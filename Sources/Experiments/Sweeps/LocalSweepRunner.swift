@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 
 /// Runs a prepared sweep's runs on this machine as `plasticity run --resume RUNDIR`
 /// processes, `jobs` at a time, recording each attempt in `logs/run-NNNN.{log,started,exit}`
@@ -20,7 +21,7 @@ public struct LocalSweepRunner {
     /// indices that failed (a diverged run has not failed: it ran as far as it can).
     public func run(_ indices: [Int], progress: (Int, Int, Int, String) -> Void) throws -> [Int] {
         let paths = Dictionary(uniqueKeysWithValues: try directory.runs().map { ($0.index, $0.directory) })
-        var pending = indices, active: [(index: Int, process: Process)] = [], failed: [Int] = [], finished = 0
+        var pending = indices, active: [(index: Int, process: Subprocess)] = [], failed: [Int] = [], finished = 0
         while !pending.isEmpty || !active.isEmpty {
             while active.count < jobs, let index = pending.first {
                 pending.removeFirst()
@@ -28,18 +29,19 @@ public struct LocalSweepRunner {
                 active.append((index, try launch(index, run)))
             }
             usleep(20_000)
-            for (i, a) in active.enumerated().reversed() where !a.process.isRunning {
+            for (i, a) in active.enumerated().reversed() {
+                guard let termination = a.process.termination() else { continue }
                 active.remove(at: i)
                 let base = directory.logBase(a.index)
-                try "\(a.process.terminationStatus)\n".write(to: base.appendingPathExtension("exit"), atomically: true, encoding: .utf8)
+                try "\(termination.status)\n".write(to: base.appendingPathExtension("exit"), atomically: true, encoding: .utf8)
                 var outcome = "done"
-                if a.process.terminationStatus != 0 {
+                if termination.status != 0 {
                     let state = try directory.states().first { $0.index == a.index }
                     if state?.state == .diverged {
                         outcome = "DIVERGED" + (state?.detail.map { ": \($0)" } ?? "")
                     } else {
                         failed.append(a.index)
-                        outcome = "FAILED: " + (state?.detail ?? "exited with status \(a.process.terminationStatus)")
+                        outcome = "FAILED: " + (state?.detail ?? "ended with \(termination)")
                     }
                 }
                 finished += 1
@@ -49,19 +51,11 @@ public struct LocalSweepRunner {
         return failed.sorted()
     }
 
-    private func launch(_ index: Int, _ run: RunDirectory) throws -> Process {
-        let base = directory.logBase(index), fm = FileManager.default
-        try? fm.removeItem(at: base.appendingPathExtension("exit"))
-        let log = base.appendingPathExtension("log")
-        if !fm.fileExists(atPath: log.path) { _ = fm.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        try handle.seekToEnd()
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = ["run", "--resume", run.url.path]
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
+    private func launch(_ index: Int, _ run: RunDirectory) throws -> Subprocess {
+        let base = directory.logBase(index)
+        try? FileManager.default.removeItem(at: base.appendingPathExtension("exit"))
+        let log = base.appendingPathExtension("log").path
+        let p = try Subprocess(executable.path, ["run", "--resume", run.url.path], standardOutput: .file(log), standardError: .file(log))
         let marker = "\(ProcessInfo.processInfo.hostName) \(p.processIdentifier)\n"
         try marker.write(to: base.appendingPathExtension("started"), atomically: true, encoding: .utf8)
         return p

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocesses
 import Tensors
 import TOMLKit
 
@@ -114,19 +115,16 @@ public enum SlurmSweep {
 
     /// Submits `script` with `sbatch --parsable` and returns the job id.
     public static func submit(_ script: URL) throws -> String {
-        let p = Process(), out = Pipe(), err = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["sbatch", "--parsable", script.path]
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch { throw ConfigError(file: script.path, "cannot start sbatch: \(error)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let stderr = String(decoding: e, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard p.terminationStatus == 0 else {
-            throw ConfigError(file: script.path, "sbatch failed (status \(p.terminationStatus)): \(stderr.isEmpty ? "is Slurm installed and running?" : stderr)")
+        let r: Subprocess.Completed
+        do { r = try Subprocess.run("sbatch", ["--parsable", script.path], timeout: 300) } catch {
+            throw ConfigError(file: script.path, "cannot start sbatch (is Slurm installed?): \(error)")
         }
-        return String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
+        let stderr = r.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard r.status == 0, !r.timedOut else {
+            let why = r.timedOut ? "did not answer in 300 s" : "failed (\(r.termination))"
+            throw ConfigError(file: script.path, "sbatch \(why): \(stderr.isEmpty ? "is Slurm installed and running?" : stderr)")
+        }
+        return r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
     }
 
     static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
