@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Streams", "Networks", "Datasets", "Tensors", "PlasticityCLI",
                                                              "Subprocesses"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Diagnostics", "Tensors", "Connectivity", "Networks"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Diagnostics", "Tensors", "Connectivity", "Networks", "Datasets"]),
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "Networks", "Tensors"]),
         .testTarget(name: "ResultsIndexTests", dependencies: ["ResultsIndex", "Experiments", "PlasticityCLI", "Subprocesses",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),

@@ -10,6 +10,10 @@
    followed by a layer class): it asks a layer's role protocols and methods instead.
 4. With `--build-log FILE`: the log of a build has no compiler warning in this package's
    own files.
+5. No `Process()` in Sources/ or Tests/: every child process starts through `Subprocess`
+   (posix_spawn, waits with deadlines; issue 41).
+6. `results/` holds at most 25 MB, with every run's metrics and every study's CSVs gzipped
+   (no plain `metrics.jsonl`, `results.csv` or `results-wide.csv`).
 Prints one line per violation and exits 1 if there is any.
 """
 import glob
@@ -80,6 +84,18 @@ def main():
             m = concrete.search(code)
             if m:
                 problems.append(f"{os.path.relpath(f, ROOT)}:{number}: checks the concrete layer type {m.group(1)} outside Networks")
+    for f in swift_files("Sources") + swift_files("Tests"):
+        for number, line in enumerate(open(f).read().split("\n"), 1):
+            if "Process()" in line.split("//")[0]:
+                problems.append(f"{os.path.relpath(f, ROOT)}:{number}: starts a process with Foundation's Process; use Subprocess")
+    total = 0
+    for directory, _, files in os.walk(os.path.join(ROOT, "results")):
+        for name in files:
+            total += os.path.getsize(os.path.join(directory, name))
+            if name in ("metrics.jsonl", "results.csv", "results-wide.csv"):
+                problems.append(f"{os.path.relpath(os.path.join(directory, name), ROOT)}: commit it gzipped (plasticity report packs it)")
+    if total > 25 * 1024 * 1024:
+        problems.append(f"results/ holds {total / 1024 / 1024:.1f} MB, more than 25 MB")
     if len(sys.argv) == 3 and sys.argv[1] == "--build-log":
         for line in open(sys.argv[2], errors="replace"):
             if ": warning:" in line and (ROOT + "/Sources/" in line or ROOT + "/Tests/" in line):

@@ -6,16 +6,18 @@ import Foundation
 /// one that inflates beyond the size its own header promises (`expectedSize`, asked of the
 /// inflated prefix until it answers; the format checks that size against its memory budget)
 /// or, for a format without such a header, beyond `maximumSize` (a decompression bomb).
-enum CompressedFile {
+/// `gzip` compresses, for the files results commit (`metrics.jsonl.gz`, `results.csv.gz`).
+public enum CompressedFile {
     /// The largest inflated size accepted from a format whose header promises none (CIFAR):
     /// 1 GiB, far above any such file (a CIFAR-100 split is 150 MB).
     static let maximumSize = 1 << 30
 
     /// The inflated size a format's header promises, from the inflated bytes so far: nil while
     /// they are too few to tell; throws for a bad or too large header.
-    typealias ExpectedSize = (_ prefix: [UInt8]) throws -> Int?
+    public typealias ExpectedSize = (_ prefix: [UInt8]) throws -> Int?
 
-    static func read(_ path: String, expectedSize: ExpectedSize? = nil) throws -> [UInt8] {
+    /// The bytes of the file at `path`, inflated if it is gzip.
+    public static func read(_ path: String, expectedSize: ExpectedSize? = nil) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError(path, "no such file") }
         guard !isDirectory.boolValue else { throw DataError(path, "is a directory, not a file") }

@@ -7,14 +7,15 @@ import Training
 /// the network's state dict under its own names (`layers.0.weight`, …), optimiser state as
 /// `optimizer.<name>` flat vectors, hook state as `hook.<hook>.<key>`, and in the metadata
 /// the stream position, the optimiser's step count, the trainer RNG, the length of
-/// `metrics.jsonl` at that point, the BLAS thread count and kernel, and the resolved config
+/// `metrics.jsonl` at that point, the BLAS thread count and kernel, the run's sittings
+/// (`RunSitting`), and the resolved config
 /// (its text and SHA-256) with the code version, so a resume can refuse a changed config.
 public struct Checkpoint {
     public static let format = "plasticitylab-checkpoint-1"
 
     /// Writes the trainer's full state to `url` (atomically); `config` is the run's resolved
-    /// config text.
-    public static func save(_ trainer: Trainer, metricsBytes: UInt64, config: String, to url: URL) throws {
+    /// config text, `sittings` the sittings whose work the state holds.
+    public static func save(_ trainer: Trainer, metricsBytes: UInt64, config: String, sittings: [RunSitting], to url: URL) throws {
         var entries = trainer.network.stateDict()
         for (name, values) in trainer.optimizer.stateVectors() {
             entries.append(StateEntry(name: "optimizer.\(name)", tensor: Tensor(shape: Shape(values.count), values: values)))
@@ -30,6 +31,7 @@ public struct Checkpoint {
             "optimizer_steps": String(trainer.optimizer.stepCount), "learning_rate": String(trainer.optimizer.learningRate),
             "rng_state": String(trainer.rng.state), "rng_increment": String(trainer.rng.increment),
             "metrics_bytes": String(metricsBytes), "task_loss_sum": "\(trainer.taskLossSum)", "blas_threads": String(BLAS.threads), "blas_core": BLAS.coreName,
+            RunSitting.metadataKey: RunSitting.encode(sittings),
         ]) { own, _ in own }
         try SafetensorsFile(stateDict: entries, metadata: metadata).write(to: url)
     }

@@ -36,6 +36,8 @@ public final class ExperimentRun {
     private let allowConfigChange: Bool
     /// The changed keys a resume continued under (with `allowConfigChange`), recorded in the metrics.
     public private(set) var configChanges: [String] = []
+    /// The sittings whose work this run holds (restored from the checkpoint, then this one).
+    public private(set) var sittings: [RunSitting] = []
 
     /// Prepares a run. With `resume`, the directory's `config.toml` must exist and the newest
     /// checkpoint (if any) is restored; otherwise `config` is written into a new directory.
@@ -104,7 +106,9 @@ public final class ExperimentRun {
         try directory.restoreNewestCheckpoint(skipped: &skippedCheckpoints, read: Checkpoint.read) { file, url in
             configChanges = try ConfigFingerprint.checkResume(file.metadata, config: config.toml, configFile: directory.configURL.path,
                                                               checkpoint: url.lastPathComponent, allowed: allowConfigChange)
-            return try Checkpoint.restore(trainer, from: file, url: url)
+            let keep = try Checkpoint.restore(trainer, from: file, url: url)
+            sittings = RunSitting.decode(file.metadata)
+            return keep
         }
     }
 
@@ -118,6 +122,7 @@ public final class ExperimentRun {
                     progress: (RunProgress) -> Void = { _ in }) throws -> RunSummary? {
         let keep = resume ? try restoreNewest() : 0
         if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
+        sittings.append(.current(from: trainer.position.globalStep))
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
         if !configChanges.isEmpty {
             let p = trainer.position
@@ -170,7 +175,7 @@ public final class ExperimentRun {
     private func summarize(_ status: RunSummary.Status, since start: Date, divergence: DivergenceError? = nil) throws -> RunSummary {
         let summary = try RunSummary(status: status, directory: directory, config: config,
                                      parameters: trainer.network.parameterCount, seconds: Date().timeIntervalSince(start),
-                                     divergence: divergence)
+                                     sittings: sittings, divergence: divergence)
         try summary.write(to: directory.summaryURL)
         return summary
     }
@@ -178,7 +183,7 @@ public final class ExperimentRun {
     private func checkpoint(bytes: UInt64) throws {
         try trainer.checkParametersFinite()
         let step = trainer.position.globalStep
-        try Checkpoint.save(trainer, metricsBytes: bytes, config: config.toml, to: directory.checkpointURL(step: step))
+        try Checkpoint.save(trainer, metricsBytes: bytes, config: config.toml, sittings: sittings, to: directory.checkpointURL(step: step))
         for old in directory.checkpoints().dropLast(config.train.keepCheckpoints) {
             try? FileManager.default.removeItem(at: old.url)
         }

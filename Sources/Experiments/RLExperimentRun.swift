@@ -22,6 +22,8 @@ public final class RLExperimentRun {
     private let allowConfigChange: Bool
     /// The changed keys a resume continued under (with `allowConfigChange`), recorded in the metrics.
     public private(set) var configChanges: [String] = []
+    /// The sittings whose work this run holds (restored from the checkpoint, then this one).
+    public private(set) var sittings: [RunSitting] = []
 
     /// Prepares a run; with `resume` the directory must hold the run's `config.toml`, and a
     /// config.toml edited since the checkpoint is refused (naming the changed keys) unless
@@ -65,6 +67,7 @@ public final class RLExperimentRun {
             configChanges = try ConfigFingerprint.checkResume(file.metadata, config: config.toml, configFile: directory.configURL.path,
                                                               checkpoint: url.lastPathComponent, allowed: allowConfigChange)
             do { try run.restore(from: file) } catch { throw ConfigError(file: url.path, "\(error)") }
+            sittings = RunSitting.decode(file.metadata)
             guard let keep = file.metadata["metrics_bytes"].flatMap(UInt64.init) else {
                 throw ConfigError(file: url.path, "checkpoint metadata 'metrics_bytes' is missing or malformed")
             }
@@ -79,6 +82,7 @@ public final class RLExperimentRun {
                         progress: (MetricsRecord) -> Void = { _ in }) throws -> RunSummary {
         let keep = resume ? try restoreNewest() : 0
         if resume { try? FileManager.default.removeItem(at: directory.summaryURL) }
+        sittings.append(.current(from: run.frame))
         let metrics = try MetricsWriter(url: directory.metricsURL, truncatingTo: keep)
         if !configChanges.isEmpty {
             try metrics.write(MetricsRecord([("event", .string("config_change")), ("frame", .int(run.frame)),
@@ -106,7 +110,8 @@ public final class RLExperimentRun {
     }
 
     private func checkpoint(bytes: UInt64) throws {
-        let file = try run.checkpoint(metadata: ConfigFingerprint.metadata(config.toml).merging(["metrics_bytes": String(bytes), "config": config.name]) { _, own in own })
+        let file = try run.checkpoint(metadata: ConfigFingerprint.metadata(config.toml).merging(["metrics_bytes": String(bytes), "config": config.name,
+                                                                                            RunSitting.metadataKey: RunSitting.encode(sittings)]) { _, own in own })
         try file.write(to: directory.checkpointURL(step: run.frame))
         for old in directory.checkpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old.url) }
     }
@@ -114,7 +119,8 @@ public final class RLExperimentRun {
     private func summarize(_ status: RunSummary.Status, since start: Date) throws -> RunSummary {
         let summary = try RunSummary(status: status, directory: directory, name: config.name,
                                      protocolName: config.run.continual ? "continual-minatar" : "minatar",
-                                     parameters: run.agent.online.parameterCount, seconds: Date().timeIntervalSince(start))
+                                     parameters: run.agent.online.parameterCount, seconds: Date().timeIntervalSince(start),
+                                     sittings: sittings)
         try summary.write(to: directory.summaryURL)
         return summary
     }
@@ -122,7 +128,8 @@ public final class RLExperimentRun {
 
 extension RunSummary {
     /// The summary of a run that has no `ExperimentConfig` (an RL run).
-    init(status: Status, directory: RunDirectory, name: String, protocolName: String, parameters: Int, seconds: Double) throws {
+    init(status: Status, directory: RunDirectory, name: String, protocolName: String, parameters: Int, seconds: Double,
+         sittings: [RunSitting]) throws {
         self.status = status
         tasks = try directory.metrics().filter { $0["event"] as? String == "task_end" }.map { record in
             record.compactMapValues { ($0 as? NSNumber)?.doubleValue }
@@ -132,5 +139,6 @@ extension RunSummary {
         self.parameters = parameters
         self.seconds = seconds
         divergence = nil
+        self.sittings = sittings
     }
 }

@@ -1,9 +1,10 @@
+import Datasets
 import Foundation
 import Tensors
 import Networks
 
 /// The files of one run: `config.toml` (resolved), `metrics.jsonl` (one JSON object per
-/// record), `checkpoints/step-XXXXXXXX.safetensors`, `events.out.tfevents.*` (the metrics as
+/// record; `metrics.jsonl.gz` once a study has packed the finished run), `checkpoints/step-XXXXXXXX.safetensors`, `events.out.tfevents.*` (the metrics as
 /// TensorBoard scalars, one file per session), `model.safetensors` (the final network,
 /// loadable as a PyTorch state dict), `summary.json`, and `lock` (held by the process
 /// training into the directory).
@@ -14,6 +15,8 @@ public struct RunDirectory: Sendable {
 
     public var configURL: URL { url.appendingPathComponent("config.toml") }
     public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
+    /// `metrics.jsonl` gzipped, as a study stores a finished run's metrics (`packMetrics`).
+    public var packedMetricsURL: URL { url.appendingPathComponent("metrics.jsonl.gz") }
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     public var modelURL: URL { url.appendingPathComponent("model.safetensors") }
     public var summaryURL: URL { url.appendingPathComponent("summary.json") }
@@ -73,10 +76,11 @@ public struct RunDirectory: Sendable {
     /// Creates the directory tree (refusing to overwrite an existing run unless `resuming`).
     public func prepare(resuming: Bool) throws {
         let fm = FileManager.default
-        if !resuming && fm.fileExists(atPath: metricsURL.path) {
+        if !resuming && (fm.fileExists(atPath: metricsURL.path) || fm.fileExists(atPath: packedMetricsURL.path)) {
             throw ConfigError(file: url.path, "already holds a run; use --resume to continue it or choose another --out")
         }
         try FileSystem.createDirectory(checkpointsURL)
+        if resuming { try unpackMetrics() }
         // Temporary files of writes interrupted by a kill (the lock guarantees no live writer).
         for folder in [url, checkpointsURL] {
             for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where AtomicFile.isTemporary(name) {
@@ -85,15 +89,50 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// The metrics records written so far, parsed.
+    /// The file the metrics are in: `metrics.jsonl`, or `metrics.jsonl.gz` once packed.
+    public var currentMetricsURL: URL {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: metricsURL.path) || !fm.fileExists(atPath: packedMetricsURL.path) ? metricsURL : packedMetricsURL
+    }
+
+    /// The bytes of the metrics written so far (inflated when packed); empty when none.
+    public func metricsBytes() throws -> [UInt8] {
+        let source = currentMetricsURL
+        guard FileManager.default.fileExists(atPath: source.path) else { return [] }
+        do { return try CompressedFile.read(source.path) } catch let e as DataError { throw ConfigError(file: source.path, e.problem) }
+    }
+
+    /// The metrics records written so far, parsed (from `metrics.jsonl`, else from
+    /// `metrics.jsonl.gz`).
     public func metrics() throws -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return [] }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().map { i, line in
+        let source = currentMetricsURL
+        return try String(decoding: try metricsBytes(), as: UTF8.self).split(separator: "\n").enumerated().map { i, line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw ConfigError(file: metricsURL.path, line: i + 1, "not a JSON object")
+                throw ConfigError(file: source.path, line: i + 1, "not a JSON object")
             }
             return object
         }
+    }
+
+    /// Stores `metrics.jsonl` gzipped as `metrics.jsonl.gz` (written atomically, then the
+    /// plain file removed): for a finished run, whose metrics no longer grow. Nothing to do
+    /// when there is no plain file.
+    public func packMetrics() throws {
+        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return }
+        try AtomicFile.write(CompressedFile.gzip([UInt8](data)), to: packedMetricsURL)
+        try FileManager.default.removeItem(at: metricsURL)
+    }
+
+    /// Restores `metrics.jsonl` from `metrics.jsonl.gz` for a run that continues.
+    func unpackMetrics() throws {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: metricsURL.path), fm.fileExists(atPath: packedMetricsURL.path) else { return }
+        let bytes: [UInt8]
+        do { bytes = try CompressedFile.read(packedMetricsURL.path) } catch let e as DataError {
+            throw ConfigError(file: packedMetricsURL.path, e.problem)
+        }
+        try AtomicFile.write(bytes, to: metricsURL)
+        try fm.removeItem(at: packedMetricsURL)
     }
 }
 

@@ -2,9 +2,11 @@ import Foundation
 import Networks
 import Training
 
-/// The end-of-run digest written to `summary.json`: how the run ended (`status`), per-task
-/// end metrics (read back from `metrics.jsonl`, so it is complete across resumes) and run
-/// facts, with the `version` and `commit` of the binary that wrote it (`BuildInfo`). A
+/// The end-of-run digest written to `summary.json`: how the run ended (`status`), the number
+/// of finished tasks (`tasks_finished`) and the last one's end metrics (`final`; every task's
+/// are in `metrics.jsonl` and a study's `results.csv.gz`, so the digest stays small) and run
+/// facts, with the `version` and `commit` of the binary that wrote it (`BuildInfo`) and the
+/// `sittings` that made it (`RunSitting`: commit, CPU, BLAS kernel, threads, from). A
 /// diverged run also records where (`diverged_at`: task, step, global step, what
 /// became non-finite) and its `last_finite_loss`.
 public struct RunSummary: Sendable {
@@ -28,9 +30,11 @@ public struct RunSummary: Sendable {
     public let seconds: Double
     /// Where a diverged run stopped.
     public let divergence: DivergenceError?
+    /// The sittings whose work the run holds, oldest first.
+    public let sittings: [RunSitting]
 
     init(status: Status, directory: RunDirectory, config: ExperimentConfig, parameters: Int, seconds: Double,
-         divergence: DivergenceError? = nil) throws {
+         sittings: [RunSitting], divergence: DivergenceError? = nil) throws {
         self.status = status
         tasks = try directory.metrics().filter { $0["event"] as? String == "task_end" }.map { record in
             record.compactMapValues { ($0 as? NSNumber)?.doubleValue }
@@ -40,6 +44,7 @@ public struct RunSummary: Sendable {
         self.parameters = parameters
         self.seconds = seconds
         self.divergence = divergence
+        self.sittings = sittings
     }
 
     /// A metric's value at the end of every task (nil where a task lacks it).
@@ -48,7 +53,9 @@ public struct RunSummary: Sendable {
     func write(to url: URL) throws {
         var payload: [String: Any] = [
             "status": status.rawValue, "name": name, "protocol": protocolName, "parameters": parameters,
-            "seconds_this_session": seconds, "tasks": tasks, "version": BuildInfo.version, "commit": BuildInfo.commit,
+            "seconds_this_session": seconds, "tasks_finished": tasks.count, "final": tasks.last ?? [:],
+            "version": BuildInfo.version, "commit": BuildInfo.commit,
+            "sittings": sittings.map(\.object),
         ]
         if let d = divergence {
             payload["diverged_at"] = ["task": d.task, "step": d.step, "global_step": d.globalStep, "quantity": d.quantity]
@@ -63,6 +70,17 @@ public struct RunSummary: Sendable {
     public static func commit(at url: URL) -> String? {
         guard let object = fields(at: url) else { return nil }
         return object["commit"] as? String ?? "unknown"
+    }
+
+    /// The distinct machines of the sittings in `url`'s summary, each "CPU, OpenBLAS kernel,
+    /// N thread(s)" (empty if there is no summary or it records no sittings).
+    public static func machines(at url: URL) -> [String] {
+        guard let sittings = fields(at: url)?["sittings"] as? [[String: Any]] else { return [] }
+        let names = sittings.map { s in
+            "\(s["cpu"] as? String ?? "unknown CPU"), OpenBLAS \(s["blas_core"] as? String ?? "unknown"), "
+                + "\(s["threads"] as? Int ?? 0) thread(s)"
+        }
+        return names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// The `status` recorded in `url`'s summary, nil if there is none or it is unreadable;

@@ -48,9 +48,11 @@ public struct StudySittings {
 
     /// Appends `sitting` to `directory/RUN.md` for study `name` at `scale`, continued with
     /// `command`; `shownPath` is the directory as the command names it.
-    /// `runCommits` counts the study's run summaries by the commit of the binary that wrote them.
+    /// `runCommits` counts the study's run summaries by the commit of the binary that wrote them,
+    /// `runMachines` by the CPU, BLAS kernel and thread count of their sittings.
     public static func append(_ sitting: Sitting, name: String, scale: String, command: String, directory: URL,
-                              shownPath: String, runCommits: [String: Int]) throws {
+                              shownPath: String, runCommits: [String: Int],
+                              runMachines: [String: Int]) throws {
         let url = directory.appendingPathComponent(fileName)
         let tableHead = "| started (UTC) | commit | CPU, BLAS kernel | jobs | runs this sitting | finished / planned | wall | ended |"
         let rule = "|---|---|---|---|---|---|---|---|"
@@ -74,6 +76,10 @@ public struct StudySittings {
 
             Runs by the commit of the binary that made them (each run's `summary.json` records it):
             \(runCommits.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ")).
+
+            Runs by the CPU, BLAS kernel and threads that made them (`summary.json`'s `sittings`; a run made
+            over sittings on different machines counts under each; results are bit-identical only within one):
+            \(runMachines.isEmpty ? "none recorded." : runMachines.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") + ".")
 
             \(tableHead)
             \(rule)

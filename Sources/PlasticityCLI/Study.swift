@@ -31,6 +31,7 @@ struct Study: ParsableCommand {
     @Option(help: "Study directory.") var out: String?
     @Option(help: MemoryLimitFlag.help) var memoryLimit: String?
     @Flag(help: "Print the study's TOML file as written (includes unresolved) and exit.") var printConfig = false
+    @Flag(help: "Run a standard or full study with a binary built from uncommitted sources (its runs record the +changes commit).") var allowDirty = false
 
     func run() throws {
         do {
@@ -48,12 +49,13 @@ struct Study: ParsableCommand {
             let (study, file) = try studyFile()
             if printConfig { Console.write(study.text); return }
             guard let out else { throw ValidationError("give --out DIR") }
+            try StudyProvenance.check(scale: scale, allowDirty: allowDirty)
             let plan = try StudyPlan(text: study.resolvedText, file: file, scale: scale, seeds: seeds)
             let dir = URL(fileURLWithPath: out)
             try FileSystem.createDirectory(dir)
             try StudyRecord(text: study.resolvedText, scale: scale, seeds: plan.seeds).write(to: dir)
             Console.line("study \(plan.name) (\(scale)): \(plan.runs.count) runs = \(plan.groups.count) groups × \(plan.variants.count) variants × \(plan.seeds) seeds, \(backend == "slurm" ? "on Slurm" : "\(jobs ?? 2) at a time")")
-            let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs ?? 2, executable: Self.executable)
+            let runner = StudyRunner(plan: plan, directory: dir, jobs: jobs ?? 2, executable: Self.runBinary)
             if backend == "slurm" { return try submit(runner, dir) }
             guard backend == "local" else { throw ValidationError("--backend must be local or slurm") }
             let start = Date()
@@ -76,11 +78,14 @@ struct Study: ParsableCommand {
                                            wallSeconds: Date().timeIntervalSince(start), ending: ending),
                                      name: plan.name, scale: scale, command: command(out), directory: dir, shownPath: out,
                                      runCommits: outcomes.compactMap { RunSummary.commit(at: $0.directory.summaryURL) }
+                                        .reduce(into: [:]) { $0[$1, default: 0] += 1 },
+                                     runMachines: outcomes.flatMap { RunSummary.machines(at: $0.directory.summaryURL) }
                                         .reduce(into: [:]) { $0[$1, default: 0] += 1 })
             if signals.isSet {
                 Console.line("study interrupted; rerun the same command to continue it")
                 throw ExitCode(signals.exitCode)
             }
+            try plan.packFinishedRuns(in: dir)
             let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
             try report.write(to: dir)
             Console.line("")
@@ -138,14 +143,22 @@ struct Study: ParsableCommand {
         return (try StudyFile(contentsOf: URL(fileURLWithPath: name)), name)
     }
 
-    /// This process's executable, launched for each run.
+    /// This process's executable's path, written into batch scripts.
     static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+
+    /// The binary a local study or sweep launches for each run: this process's own file
+    /// (`/proc/self/exe`, which stays the file this process started from even after the path
+    /// is rebuilt), so every run of a sitting is made by the study's own binary. A rebuild
+    /// during a study once made half of a study's seed pairs with other code (issue 42).
+    static var runBinary: URL {
+        FileManager.default.fileExists(atPath: "/proc/self/exe") ? URL(fileURLWithPath: "/proc/self/exe") : executable
+    }
 }
 
 /// `plasticity report`: rebuild a study's report from its run directories.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rebuild DIR/report.html, report.md and results.csv from a study directory.")
+        abstract: "Rebuild DIR/report.html, report.md and results.csv.gz from a study directory (gzipping finished runs' metrics).")
 
     @Argument(help: "A study directory written by `plasticity study`.") var directory: String
 
@@ -155,6 +168,7 @@ struct Report: ParsableCommand {
             let record = try StudyRecord.read(from: dir)
             let plan = try StudyPlan(text: record.text, file: dir.appendingPathComponent(StudyRecord.fileName).path,
                                      scale: record.scale, seeds: record.seeds)
+            try plan.packFinishedRuns(in: dir)
             let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
             try report.write(to: dir)
             Console.line(report.summaryText())

@@ -56,7 +56,7 @@ struct SweepStart: ParsableCommand {
             if backend == "slurm" { return try submit(plan, dir, todo) }
             let start = Date()
             let runs = Dictionary(uniqueKeysWithValues: plan.runs.map { ($0.index, $0) })
-            let failed = try LocalSweepRunner(directory: dir, jobs: jobs ?? 2, executable: Study.executable).run(todo) { done, total, index, outcome in
+            let failed = try LocalSweepRunner(directory: dir, jobs: jobs ?? 2, executable: Study.runBinary).run(todo) { done, total, index, outcome in
                 let eta = Double(total - done) * Date().timeIntervalSince(start) / Double(max(done, 1))
                 let label = runs[index].map { $0.assignments.map { "\($0.key)=\($0.value)" }.joined(separator: " ") } ?? "\(index)"
                 Console.line("[\(done)/\(total)] \(label): \(outcome) | ETA \(ProgressLine.duration(eta))")

@@ -1,10 +1,13 @@
+import Datasets
 import Experiments
 import Foundation
+import Networks
 import Tensors
 
 /// Writes a study's report: `report.html` (self-contained, charts inline), `report.md`
-/// (charts as `charts/*.svg`), `results.csv` (tidy: one row per run × task × metric),
-/// `results-wide.csv` (one row per run × task) and returns the summary printed by the CLI.
+/// (charts as `charts/*.svg`), `results.csv.gz` (tidy: one row per run × task × metric),
+/// `results-wide.csv.gz` (one row per run × task; both gzipped, which pandas' `read_csv`
+/// reads as they are) and returns the summary printed by the CLI.
 public struct StudyReport {
     public let results: StudyResults
     public let claims: [ClaimResult]
@@ -54,8 +57,11 @@ public struct StudyReport {
         for f in frames() { try f.svg.write(to: chartDir.appendingPathComponent(f.file), atomically: true, encoding: .utf8) }
         try html(charts).write(to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         try markdown(charts).write(to: directory.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
-        try tidyCSV().write(to: directory.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
-        try wideCSV().write(to: directory.appendingPathComponent("results-wide.csv"), atomically: true, encoding: .utf8)
+        for (name, text) in [("results.csv", tidyCSV()), ("results-wide.csv", wideCSV())] {
+            try AtomicFile.write(CompressedFile.gzip(Array(text.utf8)), to: directory.appendingPathComponent(name + ".gz"))
+            // A plain CSV from before the report gzipped them would be stale.
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
     }
 
     /// The claims table as plain text, for the terminal.

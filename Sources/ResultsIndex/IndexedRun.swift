@@ -51,7 +51,7 @@ public struct IndexedRun: Sendable {
         protocolName = config.stream.protocolName.rawValue
         interventions = config.interventions.map(\.name)
         seed = Int(config.seed)
-        let records = try Self.records(directory.metricsURL)
+        let records = try Self.records(directory)
         globalStep = records.last.flatMap { ($0["global_step"] as? NSNumber)?.intValue } ?? 0
         taskMetrics = records.filter { $0["event"] as? String == "task_end" }.map { record in
             record.filter { !["task", "step", "global_step"].contains($0.key) }.compactMapValues { ($0 as? NSNumber)?.doubleValue }
@@ -67,14 +67,17 @@ public struct IndexedRun: Sendable {
             ((try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
         }
         startedAt = modified(directory.configURL)
-        updatedAt = modified(directory.metricsURL)
-        let size = ((try? fm.attributesOfItem(atPath: directory.metricsURL.path))?[.size] as? NSNumber)?.intValue ?? 0
+        updatedAt = modified(directory.currentMetricsURL)
+        let size = ((try? fm.attributesOfItem(atPath: directory.currentMetricsURL.path))?[.size] as? NSNumber)?.intValue ?? 0
         stamp = "\(size):\(updatedAt.timeIntervalSince1970):\(status)"
     }
 
-    /// The JSON objects of `metrics.jsonl`; a torn last line (a run killed mid-write) is left out.
-    private static func records(_ url: URL) throws -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+    /// The JSON objects of `metrics.jsonl` (or `metrics.jsonl.gz`); a torn last line (a run
+    /// killed mid-write) is left out.
+    private static func records(_ directory: RunDirectory) throws -> [[String: Any]] {
+        let url = directory.currentMetricsURL
+        let data: [UInt8]
+        do { data = try directory.metricsBytes() } catch { throw IndexError("\(error)") }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         return try lines.enumerated().compactMap { i, line in
             if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { return object }

@@ -91,3 +91,37 @@ import Testing
         #expect(summary["commit"] as? String == BuildInfo.commit)
     }
 }
+
+/// Standard and full studies are refused to a binary built from uncommitted or unknown
+/// sources unless `--allow-dirty`; quick studies never are.
+@Suite struct StudyProvenanceTests {
+    static let clean = String(repeating: "ab", count: 20)
+
+    @Test func referenceScalesNeedCommittedCode() throws {
+        for scale in ["standard", "full"] {
+            #expect(throws: Never.self) { try StudyProvenance.check(scale: scale, commit: Self.clean, allowDirty: false) }
+            #expect(throws: StudyProvenance.Refusal(description: "--scale \(scale): this binary was built from uncommitted sources "
+                + "(commit \(Self.clean)+changes), and reference results must come from committed code; commit and rebuild, "
+                + "or pass --allow-dirty")) {
+                try StudyProvenance.check(scale: scale, commit: Self.clean + "+changes", allowDirty: false)
+            }
+            #expect(throws: StudyProvenance.Refusal.self) { try StudyProvenance.check(scale: scale, commit: "unknown", allowDirty: false) }
+            #expect(throws: Never.self) { try StudyProvenance.check(scale: scale, commit: Self.clean + "+changes", allowDirty: true) }
+            #expect(throws: Never.self) { try StudyProvenance.check(scale: scale, commit: "unknown", allowDirty: true) }
+        }
+        #expect(throws: Never.self) { try StudyProvenance.check(scale: "quick", commit: Self.clean + "+changes", allowDirty: false) }
+        #expect(throws: Never.self) { try StudyProvenance.check(scale: "quick", commit: "unknown", allowDirty: false) }
+    }
+
+    /// The CLI refuses before writing anything (only checked where this build is dirty, as
+    /// in a working checkout; a clean build would start the study).
+    @Test(.enabled(if: BuildInfo.commit.hasSuffix("+changes"), "needs a build from uncommitted sources"))
+    func theStudyCommandRefusesADirtyBinaryBeforeWritingAnything() throws {
+        let out = CLI.temporaryDirectory("dirty-study").appendingPathComponent("s")
+        let r = try CLI.run(["study", "swiss-cheese", "--scale", "standard", "--out", out.path])
+        #expect(r.status == 1 && r.stderr == "error: --scale standard: this binary was built from uncommitted sources "
+            + "(commit \(BuildInfo.commit)), and reference results must come from committed code; commit and rebuild, "
+            + "or pass --allow-dirty\n", "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}

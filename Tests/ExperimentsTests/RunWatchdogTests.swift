@@ -11,7 +11,7 @@ import Testing
     /// Seconds one tiny run may take (it takes well under one, debug build included).
     static let watchdog = 15.0
 
-    @Test func fiftyCheckpointingRunsNeitherHangNorStartAProcess() throws {
+    @Test func fiftyCheckpointingRunsNeitherHangNorSpawnAnything() throws {
         let root = CLI.temporaryDirectory("watchdog"), bin = root.appendingPathComponent("bin")
         let calls = root.appendingPathComponent("git-calls")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)

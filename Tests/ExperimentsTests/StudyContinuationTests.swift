@@ -35,7 +35,7 @@ import Testing
         weight_decay = 1e-3
         """
 
-    /// Copies only what results/ commits (config.toml, summary.json, metrics.jsonl, study.toml)
+    /// Copies only what results/ commits (config.toml, summary.json, metrics.jsonl.gz, study.toml)
     /// of a finished study, then reruns it from the copy: nothing runs again, RUN.md has two
     /// rows, and the report rebuilds with the same claims.
     @Test func committedFinishedRunsAreDone() throws {
@@ -50,7 +50,7 @@ import Testing
         for run in ["random-labels/baseline/seed-0", "random-labels/baseline/seed-1", "random-labels/l2/seed-0", "random-labels/l2/seed-1"] {
             let to = copy.appendingPathComponent("runs/\(run)")
             try fm.createDirectory(at: to, withIntermediateDirectories: true)
-            for name in ["config.toml", "summary.json", "metrics.jsonl"] {
+            for name in ["config.toml", "summary.json", "metrics.jsonl.gz"] {
                 try fm.copyItem(at: first.appendingPathComponent("runs/\(run)/\(name)"), to: to.appendingPathComponent(name))
             }
         }
@@ -63,10 +63,10 @@ import Testing
         #expect(rows.count == 2 && rows[0].contains("| 4 | 4 / 4 |") && rows[1].contains("| 0 | 4 / 4 |"), "\(runMD)")
         #expect(runMD.contains("plasticity study \(file.path) --scale quick --jobs 1 --out \(copy.path)"))
         #expect(runMD.contains("Runs by the commit of the binary that made them") && runMD.contains("` 4.\n"), "\(runMD)")
-        let original = try String(contentsOf: first.appendingPathComponent("results.csv"), encoding: .utf8)
+        let original = try Data(contentsOf: first.appendingPathComponent("results.csv.gz"))
         let rebuilt = try CLI.run(["report", copy.path])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
-        #expect(try String(contentsOf: copy.appendingPathComponent("results.csv"), encoding: .utf8) == original)
+        #expect(try Data(contentsOf: copy.appendingPathComponent("results.csv.gz")) == original, "rebuilt byte for byte")
     }
 
     /// A run directory made with another config stops the study before anything runs.
@@ -109,5 +109,38 @@ import Testing
         #expect(next.stdout.contains("1 runs already done, 3 to run"), "\(next.stdout)")
         let scripts = try FileManager.default.contentsOfDirectory(at: slurm, includingPropertiesForKeys: nil).filter { $0.pathExtension == "sbatch" }
         #expect(try scripts.contains { try String(contentsOf: $0, encoding: .utf8).contains("#SBATCH --array=0,1,3\n") })
+    }
+}
+
+/// A study's runs are made by the study's own binary even when the path it was started from
+/// is rebuilt while it runs (issue 42: a rebuild mid-study once made seed pairs with two
+/// different binaries).
+@Suite struct StudyBinaryPinningTests {
+    @Test func runsLaunchedAfterTheBinaryIsReplacedStillUseTheStudysBinary() throws {
+        let root = CLI.temporaryDirectory("study-pinned"), bin = root.appendingPathComponent("bin")
+        let fm = FileManager.default
+        try fm.createDirectory(at: bin, withIntermediateDirectories: true)
+        let binary = bin.appendingPathComponent("plasticity")
+        try fm.copyItem(at: CLI.executable, to: binary)
+        for resources in try fm.contentsOfDirectory(atPath: CLI.executable.deletingLastPathComponent().path) where resources.hasSuffix(".resources") {
+            try fm.createSymbolicLink(at: bin.appendingPathComponent(resources),
+                                      withDestinationURL: CLI.executable.deletingLastPathComponent().appendingPathComponent(resources))
+        }
+        let file = root.appendingPathComponent("tiny.toml"), out = root.appendingPathComponent("out")
+        try CLI.write(StudyContinuationTests.study.replacingOccurrences(of: "steps_per_task = 20", with: "steps_per_task = 2000"), to: file)
+        let study = try Subprocess(binary.path, ["study", file.path, "--out", out.path, "--jobs", "1"],
+                                   standardOutput: .capture, standardError: .capture)
+        let firstRun = out.appendingPathComponent("runs/random-labels/baseline/seed-0/config.toml")
+        let deadline = Date().addingTimeInterval(60)
+        while !fm.fileExists(atPath: firstRun.path) && study.isRunning && Date() < deadline { usleep(5_000) }
+        #expect(study.isRunning, "the study ended before its binary could be replaced")
+        // "Rebuild": a new file renamed over the path, as a linker writes it.
+        let rebuilt = bin.appendingPathComponent("plasticity.new")
+        try CLI.write("#!/bin/sh\necho 'error: the rebuilt binary ran' >&2\nexit 3\n", to: rebuilt)
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: rebuilt.path)
+        #expect(rename(rebuilt.path, binary.path) == 0)
+        let r = try CLI.finish(study)
+        #expect(r.status == 0, "\(r.tail())")
+        #expect(r.standardOutput.contains("[4/4]") && !r.standardOutput.contains("FAILED"), "\(r.standardOutput)")
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import Experiments
@@ -66,7 +67,7 @@ import Experiments
         let md = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.contains("![continual: environment frame](charts/continual-frame.svg)"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("charts/breakout-return-mean-100.svg").path))
-        let csv = try String(contentsOf: dir.appendingPathComponent("results-wide.csv"), encoding: .utf8)
+        let csv = String(decoding: try CompressedFile.read(dir.appendingPathComponent("results-wide.csv.gz").path), as: UTF8.self)
         #expect(csv.split(separator: "\n").count == 25)
         // Per group: three return claims (layernorm + wd, layernorm, redo vs baseline) and
         // three drift claims. Effects computed by hand from the synthetic values.

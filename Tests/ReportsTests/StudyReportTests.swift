@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import Experiments
@@ -87,11 +88,11 @@ import Experiments
         let md = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.contains("![random labels: training accuracy at the end of each task](charts/random-labels-train-accuracy.svg)"))
         // Tidy CSV: one row per run × task × metric.
-        let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
+        let csv = String(decoding: try CompressedFile.read(dir.appendingPathComponent("results.csv.gz").path), as: UTF8.self).split(separator: "\n")
         #expect(csv.count == 1 + 20 * 3 * 3)
         #expect(csv[0] == "run,group,variant,seed,task,metric,value")
         #expect(csv[1] == "runs/random-labels/baseline/seed-0,random labels,baseline,0,1,task_mean_loss,0.5")
-        let wide = try String(contentsOf: dir.appendingPathComponent("results-wide.csv"), encoding: .utf8).split(separator: "\n")
+        let wide = String(decoding: try CompressedFile.read(dir.appendingPathComponent("results-wide.csv.gz").path), as: UTF8.self).split(separator: "\n")
         #expect(wide[0] == "group,variant,seed,task,task_mean_loss,train_accuracy,train_loss" && wide[1] == "random labels,baseline,0,1,0.5,1.0,0.1")
     }
 

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import Experiments
@@ -103,7 +104,7 @@ import Experiments
         #expect(chart.chart.series.map { $0.points.last!.x } == [3200, 3200])
         #expect(chart.chart.series.map(\.points.count) == [4, 13])
         try report.write(to: dir)
-        let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
+        let csv = String(decoding: try CompressedFile.read(dir.appendingPathComponent("results.csv.gz").path), as: UTF8.self).split(separator: "\n")
         #expect(csv.count == 1 + 3 * (4 + 13))
         #expect(csv[0] == "run,group,variant,seed,task,metric,value" && csv[1].hasSuffix(",1,probe.plasticity_loss,0.05"))
     }
