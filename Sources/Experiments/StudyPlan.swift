@@ -61,6 +61,8 @@ public struct StudyPlan: Sendable {
     /// (`margin` or `relative_margin`).
     public let groupMargins: [String: StudyMargin]
     public let variants: [String]
+    /// The claims the study file declares (`[[claims]]`) for the groups at this scale.
+    public let declaredClaims: [DeclaredClaim]
     public let seeds: Int
     public let runs: [PlannedRun]
 
@@ -87,7 +89,7 @@ public struct StudyPlan: Sendable {
         if scaleSeeds != nil && scaleSeeds?.int == nil { throw ConfigError(file: file, "scales.\(scale).seeds must be an integer") }
         self.seeds = seeds ?? scaleSeeds?.int ?? root["seeds"]?.int ?? 2
         guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
-        let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants"]
+        let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants", "claims"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
         let scales = root["scales"]?.table ?? TOMLTable()
@@ -131,6 +133,9 @@ public struct StudyPlan: Sendable {
         groupMetrics = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.metric.map { (g.label, $0) } })
         groupMargins = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.margin.map { (g.label, $0) } })
         variants = variantAxis.map(\.label)
+        declaredClaims = try DeclaredClaim.parse(root["claims"], file: file, groups: groups,
+                                                 allGroups: root["groups"]?.array?.compactMap { $0.table?["label"]?.string } ?? groups,
+                                                 variants: variants)
         var runs: [PlannedRun] = []
         for g in groupAxis {
             for v in variantAxis {

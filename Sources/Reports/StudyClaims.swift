@@ -7,7 +7,12 @@ public enum StudyClaims {
         return claims
     }
 
+    /// The built-in claims of a study, then those its file declares (`[[claims]]`).
     static func unadjusted(_ results: StudyResults) -> [ClaimResult] {
+        builtIn(results) + DeclaredClaims.evaluate(results)
+    }
+
+    static func builtIn(_ results: StudyResults) -> [ClaimResult] {
         switch results.plan.name {
         case "swiss-cheese": SwissCheeseClaims.evaluate(results)
         case "mechanisms": MechanismsClaims.evaluate(results)
