@@ -63,6 +63,8 @@ public struct StudyPlan: Sendable {
     public let variants: [String]
     /// The claims the study file declares (`[[claims]]`) for the groups at this scale.
     public let declaredClaims: [DeclaredClaim]
+    /// The manipulation checks the study file declares (`[[checks]]`) for the groups at this scale.
+    public let checks: [ManipulationCheck]
     public let seeds: Int
     public let runs: [PlannedRun]
 
@@ -89,7 +91,7 @@ public struct StudyPlan: Sendable {
         if scaleSeeds != nil && scaleSeeds?.int == nil { throw ConfigError(file: file, "scales.\(scale).seeds must be an integer") }
         self.seeds = seeds ?? scaleSeeds?.int ?? root["seeds"]?.int ?? 2
         guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
-        let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants", "claims"]
+        let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants", "claims", "checks"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
         let scales = root["scales"]?.table ?? TOMLTable()
@@ -133,9 +135,9 @@ public struct StudyPlan: Sendable {
         groupMetrics = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.metric.map { (g.label, $0) } })
         groupMargins = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.margin.map { (g.label, $0) } })
         variants = variantAxis.map(\.label)
-        declaredClaims = try DeclaredClaim.parse(root["claims"], file: file, groups: groups,
-                                                 allGroups: root["groups"]?.array?.compactMap { $0.table?["label"]?.string } ?? groups,
-                                                 variants: variants)
+        let allGroups = root["groups"]?.array?.compactMap { $0.table?["label"]?.string } ?? groups
+        declaredClaims = try DeclaredClaim.parse(root["claims"], file: file, groups: groups, allGroups: allGroups, variants: variants)
+        checks = try ManipulationCheck.parse(root["checks"], file: file, groups: groups, allGroups: allGroups, variants: variants)
         var runs: [PlannedRun] = []
         for g in groupAxis {
             for v in variantAxis {

@@ -11,6 +11,8 @@ import Tensors
 public struct StudyReport {
     public let results: StudyResults
     public let claims: [ClaimResult]
+    /// The study file's manipulation checks (`[[checks]]`), judged on the runs.
+    public let checks: [CheckResult]
     /// Cross-group aggregates, for studies with several groups and a reference variant.
     public let aggregates: Aggregates?
 
@@ -20,6 +22,7 @@ public struct StudyReport {
     public init(results: StudyResults) {
         self.results = results
         claims = StudyClaims.evaluate(results)
+        checks = results.plan.checks.map { CheckResult($0, results) }
         aggregates = results.plan.kind == "rl" ? nil : Aggregates(results, reference: Self.aggregateReference)
     }
 
@@ -67,14 +70,21 @@ public struct StudyReport {
     /// The claims table as plain text, for the terminal.
     public func summaryText() -> String {
         var lines = ["\(results.plan.title)", ""]
+        if !checks.isEmpty {
+            lines += ["Manipulation checks (declared before running):"] + checks.map { "  \($0.summary) — \($0.check.check)" }
+            if let note = withheldNote { lines.append(note.uppercased()) }
+            lines.append("")
+        }
         for c in claims {
             let delta = c.margin.map { String(format: ", δ = %.4g", $0) } ?? ""
-            lines.append(String(format: "%-13@ (Holm: %@) %@\n              %@: %.4f [%.4f, %.4f], n = %d, %@%@",
-                                c.verdict.rawValue.uppercased(), c.holmVerdict.rawValue, c.claim, c.effect,
+            // Padded here: Foundation on Linux ignores the width of %@.
+            let verdict = shown(c.verdict).uppercased().padding(toLength: 13, withPad: " ", startingAt: 0)
+            lines.append(String(format: "%@ (Holm: %@) %@\n              %@: %.4f [%.4f, %.4f], n = %d, %@%@",
+                                verdict, shown(c.holmVerdict), c.claim, c.effect,
                                 c.mean, c.interval.low, c.interval.high, c.n, c.method, delta))
         }
         lines.append("")
-        lines.append(tally(\.verdict, "unadjusted") + "; " + tally(\.holmVerdict, "Holm-adjusted") + ".")
+        lines.append(withheldNote ?? tally(\.verdict, "unadjusted") + "; " + tally(\.holmVerdict, "Holm-adjusted") + ".")
         lines.append(multiplicityNote)
         if !results.missing.isEmpty { lines.append("\(results.missing.count) planned runs have no results.") }
         if let note = divergenceNote { lines.append(note) }

@@ -12,6 +12,16 @@ extension StudyReport {
         h += "<h1>\(escapeXML(p.title))</h1><p><b>Study</b> \(escapeXML(p.name)), scale <b>\(escapeXML(p.scale))</b>, \(p.seeds) seeds, \(results.runs.count) runs.</p>"
         h += "<p><b>Claim.</b> \(escapeXML(p.claim))</p><p><b>Source.</b> \(escapeXML(p.source))</p>"
         if let note = divergenceNote { h += "<p class=\"notheld\">\(escapeXML(note))</p>" }
+        if !checks.isEmpty {
+            h += "<h2>Manipulation checks</h2><p>Declared in the study file before running; the claims are judged only when every check passes.</p>"
+            h += "<table id=\"checks\"><tr><th>check</th><th>group</th><th>variant</th><th>result</th></tr>"
+            for c in checks {
+                h += "<tr><td>\(escapeXML(c.check.check))</td><td>\(escapeXML(c.check.group))</td><td>\(escapeXML(c.check.variant))</td>"
+                h += "<td class=\"\(c.passed ? "held" : "notheld")\">\(escapeXML(c.summary))</td></tr>"
+            }
+            h += "</table>"
+            if let note = withheldNote { h += "<p class=\"notheld\">\(escapeXML(note))</p>" }
+        }
         h += "<h2>Claims</h2><p id=\"multiplicity\">\(escapeXML(multiplicityNote)) \(escapeXML(tally(\.verdict, "Unadjusted"))); \(escapeXML(tally(\.holmVerdict, "Holm")))."
         h += "</p><table id=\"summary\"><tr><th>claim</th><th>source</th><th>effect</th><th>n</th><th>mean</th><th>95 % interval</th>"
         h += "<th>method</th><th>δ</th><th>IQM</th><th>verdict</th><th>Holm verdict</th></tr>"
@@ -20,7 +30,7 @@ extension StudyReport {
             h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">[%.4f, %.4f]</td>", c.mean, c.interval.low, c.interval.high)
             h += "<td>\(escapeXML(c.method))</td><td class=\"num\">\(c.margin.map { String(format: "%.4g", $0) + " (" + escapeXML(c.marginNote ?? "") + ")" } ?? "–")</td>"
             h += "<td class=\"num\">\(c.interquartileMean.map { String(format: "%.4f", $0) } ?? "–")</td>"
-            h += "<td class=\"\(cssClass(c.verdict))\">\(c.verdict.rawValue)</td><td class=\"\(cssClass(c.holmVerdict))\">\(c.holmVerdict.rawValue)</td></tr>"
+            h += "<td class=\"\(cssClass(c.verdict))\">\(shown(c.verdict))</td><td class=\"\(cssClass(c.holmVerdict))\">\(shown(c.holmVerdict))</td></tr>"
         }
         h += "</table><p>\(escapeXML(Self.verdictRule.replacingOccurrences(of: "*", with: "")))</p>"
         if let a = aggregates { h += aggregatesHTML(a) }

@@ -4,11 +4,18 @@ extension StudyReport {
         var m = "# \(p.title)\n\nStudy `\(p.name)`, scale **\(p.scale)**, \(p.seeds) seeds, \(results.runs.count) runs.\n\n"
         m += "**Claim.** \(p.claim)\n\n**Source.** \(p.source)\n\n"
         if let note = divergenceNote { m += "**\(note)**\n\n" }
+        if !checks.isEmpty {
+            m += "## Manipulation checks\n\nDeclared in the study file before running; the claims are judged only when every check passes.\n\n"
+            m += "| check | group | variant | result |\n|---|---|---|---|\n"
+            for c in checks { m += "| \(c.check.check) | \(c.check.group) | \(c.check.variant) | **\(c.summary)** |\n" }
+            m += "\n"
+            if let note = withheldNote { m += "**\(note)**\n\n" }
+        }
         m += "## Claims\n\n\(multiplicityNote) \(tally(\.verdict, "Unadjusted")); \(tally(\.holmVerdict, "Holm")).\n\n"
         m += "| claim | source | effect | n | mean | 95 % interval | method | δ | verdict | Holm verdict |\n|---|---|---|---|---|---|---|---|---|---|\n"
         for c in claims {
             m += "| \(c.claim) | \(c.citation) | \(c.effect) | \(c.n) | " + String(format: "%.4f | [%.4f, %.4f]", c.mean, c.interval.low, c.interval.high)
-            m += " | \(c.method) | \(c.margin.map { String(format: "%.4g", $0) } ?? "–") | **\(c.verdict.rawValue)** | **\(c.holmVerdict.rawValue)** |\n"
+            m += " | \(c.method) | \(c.margin.map { String(format: "%.4g", $0) } ?? "–") | **\(shown(c.verdict))** | **\(shown(c.holmVerdict))** |\n"
         }
         m += "\n\(Self.verdictRule)\n\n"
         if let a = aggregates {

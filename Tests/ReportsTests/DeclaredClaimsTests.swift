@@ -50,8 +50,8 @@ import Experiments
     /// Seeds s = 0, 1, 2 and tasks k = 1…4. Baseline: probe.loss = 0.2 + 0.1 k + 0.02 s,
     /// probe.loss_fresh = 0.2 + 0.01 s, train_accuracy = 1 − 0.05 (s + 1) k; fresh variant:
     /// train_accuracy = 0.95. Task 1 gets absurd values that must not matter.
-    func makeStudy() throws -> (StudyPlan, URL) {
-        let plan = try StudyPlan(text: Self.study, file: "declared.toml", scale: "quick")
+    static func makeStudy(_ text: String = study) throws -> (StudyPlan, URL) {
+        let plan = try StudyPlan(text: text, file: "declared.toml", scale: "quick")
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("declared-\(UUID().uuidString)")
         for run in plan.runs {
             let runDir = dir.appendingPathComponent(run.relativePath)
@@ -80,7 +80,7 @@ import Experiments
     }
 
     @Test func effectsComputedByHandEqualTheReports() throws {
-        let (plan, dir) = try makeStudy()
+        let (plan, dir) = try Self.makeStudy()
         #expect(plan.declaredClaims.map(\.kind) == [.freshReferenced, .freshReferenced, .trend])
         let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
         try #require(report.claims.count == 3)
