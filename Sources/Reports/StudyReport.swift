@@ -71,7 +71,7 @@ public struct StudyReport {
     public func summaryText() -> String {
         var lines = ["\(results.plan.title)", ""]
         if !checks.isEmpty {
-            lines += ["Manipulation checks (declared before running):"] + checks.map { "  \($0.summary) — \($0.check.check)" }
+            lines += ["Manipulation checks (declared in the study file):"] + checks.map { "  \($0.summary) — \($0.check.check)" }
             if let note = withheldNote { lines.append(note.uppercased()) }
             lines.append("")
         }

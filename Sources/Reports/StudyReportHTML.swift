@@ -13,7 +13,7 @@ extension StudyReport {
         h += "<p><b>Claim.</b> \(escapeXML(p.claim))</p><p><b>Source.</b> \(escapeXML(p.source))</p>"
         if let note = divergenceNote { h += "<p class=\"notheld\">\(escapeXML(note))</p>" }
         if !checks.isEmpty {
-            h += "<h2>Manipulation checks</h2><p>Declared in the study file before running; the claims are judged only when every check passes.</p>"
+            h += "<h2>Manipulation checks</h2><p>Declared in the study file (a comment there says when); the claims are judged only when every check passes.</p>"
             h += "<table id=\"checks\"><tr><th>check</th><th>group</th><th>variant</th><th>result</th></tr>"
             for c in checks {
                 h += "<tr><td>\(escapeXML(c.check.check))</td><td>\(escapeXML(c.check.group))</td><td>\(escapeXML(c.check.variant))</td>"

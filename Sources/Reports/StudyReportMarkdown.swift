@@ -5,7 +5,7 @@ extension StudyReport {
         m += "**Claim.** \(p.claim)\n\n**Source.** \(p.source)\n\n"
         if let note = divergenceNote { m += "**\(note)**\n\n" }
         if !checks.isEmpty {
-            m += "## Manipulation checks\n\nDeclared in the study file before running; the claims are judged only when every check passes.\n\n"
+            m += "## Manipulation checks\n\nDeclared in the study file (a comment there says when); the claims are judged only when every check passes.\n\n"
             m += "| check | group | variant | result |\n|---|---|---|---|\n"
             for c in checks { m += "| \(c.check.check) | \(c.check.group) | \(c.check.variant) | **\(c.summary)** |\n" }
             m += "\n"
