@@ -65,46 +65,31 @@ public struct DeclaredClaim: Sendable, Equatable {
     /// `allGroups` and `variants` are every group and variant label the file declares.
     static func parse(_ value: (any TOMLValueConvertible)?, file: String, groups: [String], allGroups: [String],
                       variants: [String]) throws -> [DeclaredClaim] {
-        guard let value else { return [] }
-        guard let array = value.array else { throw ConfigError(file: file, "claims must be an array of tables ([[claims]])") }
-        return try array.enumerated().compactMap { index, element in
-            let name = "[[claims]] \(index + 1)"
-            guard let t = element.table else { throw ConfigError(file: file, "\(name) is not a table") }
-            if let extra = t.keys.first(where: { !keys.contains($0) }) {
-                throw ConfigError(file: file, "\(name): unknown key '\(extra)' (\(keys.joined(separator: ", ")))")
+        try StudyEntry.entries(value, key: "claims", keys: keys, file: file).compactMap { entry in
+            let t = entry.table
+            guard let kind = Kind(rawValue: try entry.text("kind")) else {
+                throw entry.error("kind must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            func text(_ key: String) throws -> String {
-                guard let s = t[key]?.string, !s.isEmpty else { throw ConfigError(file: file, "\(name) needs a string '\(key)'") }
-                return s
-            }
-            guard let kind = Kind(rawValue: try text("kind")) else {
-                throw ConfigError(file: file, "\(name): kind must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let group = try text("group"), variant = try text("variant")
-            guard allGroups.contains(group) else { throw ConfigError(file: file, "\(name): no group '\(group)'") }
-            guard variants.contains(variant) else { throw ConfigError(file: file, "\(name): no variant '\(variant)'") }
+            let group = try entry.label("group", in: allGroups, kind: "group")
+            let variant = try entry.label("variant", in: variants, kind: "variant")
             let fromTask = t["from_task"]?.int ?? 2
-            guard fromTask >= 2 else {
-                throw ConfigError(file: file, "\(name): from_task must be ≥ 2 (a claim never contrasts against task 1)")
-            }
+            guard fromTask >= 2 else { throw entry.error("from_task must be ≥ 2 (a claim never contrasts against task 1)") }
             let higher = t["higher_is_better"]
-            guard higher == nil || higher?.bool != nil else { throw ConfigError(file: file, "\(name): higher_is_better must be true or false") }
+            guard higher == nil || higher?.bool != nil else { throw entry.error("higher_is_better must be true or false") }
             let freshMetric = t["fresh_metric"]?.string, freshVariant = t["fresh_variant"]?.string
             let reference: Reference?
             switch (kind, freshMetric, freshVariant) {
             case (.trend, nil, nil): reference = nil
-            case (.trend, _, _): throw ConfigError(file: file, "\(name): a trend claim takes no fresh_metric or fresh_variant")
+            case (.trend, _, _): throw entry.error("a trend claim takes no fresh_metric or fresh_variant")
             case (.freshReferenced, let m?, nil): reference = .metric(m)
             case (.freshReferenced, nil, let v?):
-                guard variants.contains(v), v != variant else {
-                    throw ConfigError(file: file, "\(name): fresh_variant '\(v)' must be another declared variant")
-                }
+                guard variants.contains(v), v != variant else { throw entry.error("fresh_variant '\(v)' must be another declared variant") }
                 reference = .variant(v)
             case (.freshReferenced, _, _):
-                throw ConfigError(file: file, "\(name): a fresh-referenced claim needs exactly one of fresh_metric and fresh_variant")
+                throw entry.error("a fresh-referenced claim needs exactly one of fresh_metric and fresh_variant")
             }
-            let claim = DeclaredClaim(kind: kind, claim: try text("claim"), citation: try text("citation"), group: group,
-                                      variant: variant, metric: try text("metric"), reference: reference,
+            let claim = DeclaredClaim(kind: kind, claim: try entry.text("claim"), citation: try entry.text("citation"), group: group,
+                                      variant: variant, metric: try entry.text("metric"), reference: reference,
                                       higherIsBetter: higher?.bool ?? false, fromTask: fromTask)
             return groups.contains(group) ? claim : nil
         }

@@ -45,31 +45,20 @@ public struct ManipulationCheck: Sendable, Equatable {
     /// `variants` are every group and variant label the file declares.
     static func parse(_ value: (any TOMLValueConvertible)?, file: String, groups: [String], allGroups: [String],
                       variants: [String]) throws -> [ManipulationCheck] {
-        guard let value else { return [] }
-        guard let array = value.array else { throw ConfigError(file: file, "checks must be an array of tables ([[checks]])") }
-        return try array.enumerated().compactMap { index, element in
-            let name = "[[checks]] \(index + 1)"
-            guard let t = element.table else { throw ConfigError(file: file, "\(name) is not a table") }
-            if let extra = t.keys.first(where: { !keys.contains($0) }) {
-                throw ConfigError(file: file, "\(name): unknown key '\(extra)' (\(keys.joined(separator: ", ")))")
-            }
-            func text(_ key: String) throws -> String {
-                guard let s = t[key]?.string, !s.isEmpty else { throw ConfigError(file: file, "\(name) needs a string '\(key)'") }
-                return s
-            }
-            let group = try text("group"), variant = try text("variant")
-            guard allGroups.contains(group) else { throw ConfigError(file: file, "\(name): no group '\(group)'") }
-            guard variants.contains(variant) else { throw ConfigError(file: file, "\(name): no variant '\(variant)'") }
-            guard let task = t["task"]?.int, task >= 1 else { throw ConfigError(file: file, "\(name) needs an integer 'task' ≥ 1") }
+        try StudyEntry.entries(value, key: "checks", keys: keys, file: file).compactMap { entry in
+            let t = entry.table
+            let group = try entry.label("group", in: allGroups, kind: "group")
+            let variant = try entry.label("variant", in: variants, kind: "variant")
+            guard let task = t["task"]?.int, task >= 1 else { throw ConfigError(file: file, "\(entry.name) needs an integer 'task' ≥ 1") }
             func number(_ key: String) -> Double? { t[key]?.double ?? t[key]?.int.map(Double.init) }
             let bound: Bound, threshold: Double
             switch (number("at_least"), number("at_most")) {
             case (let low?, nil): (bound, threshold) = (.atLeast, low)
             case (nil, let high?): (bound, threshold) = (.atMost, high)
-            default: throw ConfigError(file: file, "\(name) needs exactly one number, at_least or at_most")
+            default: throw ConfigError(file: file, "\(entry.name) needs exactly one number, at_least or at_most")
             }
-            guard threshold.isFinite else { throw ConfigError(file: file, "\(name): the bound must be finite") }
-            let check = ManipulationCheck(check: try text("check"), group: group, variant: variant, metric: try text("metric"),
+            guard threshold.isFinite else { throw entry.error("the bound must be finite") }
+            let check = ManipulationCheck(check: try entry.text("check"), group: group, variant: variant, metric: try entry.text("metric"),
                                           task: task, bound: bound, threshold: threshold)
             return groups.contains(group) ? check : nil
         }
