@@ -68,6 +68,12 @@ public struct StudyPlan: Sendable {
     public let seeds: Int
     public let runs: [PlannedRun]
 
+    /// The most seeds per configuration a study may ask for.
+    public static let maximumSeeds = 1_000
+    /// The most runs a study may plan (groups × variants × seeds), so a typo cannot plan
+    /// millions of run directories.
+    public static let maximumRuns = 20_000
+
     /// Builds the plan from study TOML `text` (named `file` in errors) at `scale`, with
     /// `seeds` overriding the study's default when given.
     public init(text: String, file: String, scale: String, seeds: Int? = nil) throws {
@@ -87,10 +93,16 @@ public struct StudyPlan: Sendable {
         claim = try string("claim")
         source = try string("source")
         self.scale = scale
-        let scaleSeeds = root["scales"]?.table?[scale]?.table?["seeds"]
-        if scaleSeeds != nil && scaleSeeds?.int == nil { throw ConfigError(file: file, "scales.\(scale).seeds must be an integer") }
-        self.seeds = seeds ?? scaleSeeds?.int ?? root["seeds"]?.int ?? 2
-        guard self.seeds >= 1 else { throw ConfigError(file: file, "seeds must be ≥ 1") }
+        func seedCount(_ key: String, _ value: (any TOMLValueConvertible)?) throws -> Int? {
+            guard let value else { return nil }
+            guard let n = value.int else { throw ConfigError(file: file, "\(key) must be an integer") }
+            return n
+        }
+        let scaleSeeds = try seedCount("scales.\(scale).seeds", root["scales"]?.table?[scale]?.table?["seeds"])
+        self.seeds = try seeds ?? scaleSeeds ?? seedCount("seeds", root["seeds"]) ?? 2
+        guard (1...Self.maximumSeeds).contains(self.seeds) else {
+            throw ConfigError(file: file, "seeds must be between 1 and \(Self.maximumSeeds), not \(self.seeds)")
+        }
         let known: Set<String> = ["name", "kind", "title", "claim", "source", "seeds", "base", "scales", "groups", "variants", "claims", "checks"]
         if let extra = root.keys.first(where: { !known.contains($0) }) { throw ConfigError(file: file, "unknown study key '\(extra)'") }
         let base = root["base"]?.table ?? TOMLTable()
@@ -131,6 +143,11 @@ public struct StudyPlan: Sendable {
             return entries
         }
         let groupAxis = try axis("groups"), variantAxis = try axis("variants")
+        let planned = groupAxis.count * variantAxis.count * self.seeds
+        guard planned <= Self.maximumRuns else {
+            throw ConfigError(file: file, "\(groupAxis.count) groups × \(variantAxis.count) variants × \(self.seeds) seeds = \(planned) runs, "
+                + "more than the \(Self.maximumRuns) a study may plan")
+        }
         groups = groupAxis.map(\.label)
         groupMetrics = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.metric.map { (g.label, $0) } })
         groupMargins = Dictionary(uniqueKeysWithValues: groupAxis.compactMap { g in g.margin.map { (g.label, $0) } })

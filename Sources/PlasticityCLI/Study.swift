@@ -49,6 +49,9 @@ struct Study: ParsableCommand {
             let (study, file) = try studyFile()
             if printConfig { Console.write(study.text); return }
             guard let out else { throw ValidationError("give --out DIR") }
+            if let jobs, jobs < (backend == "slurm" ? 0 : 1) || jobs > 4_096 {
+                throw ValidationError("--jobs must be between \(backend == "slurm" ? "0 (no cap)" : "1") and 4096, not \(jobs)")
+            }
             try StudyProvenance.check(scale: scale, allowDirty: allowDirty)
             let plan = try StudyPlan(text: study.resolvedText, file: file, scale: scale, seeds: seeds)
             let dir = URL(fileURLWithPath: out)

@@ -141,6 +141,24 @@ import Streams
         #expect(plan.groupMargins["g"] == StudyMargin(value: 0.02, isRelative: false) && plan.seeds == 7 && plan.runs.count == 7)
         #expect(try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nseeds = 7"), file: "s.toml", scale: "full").seeds == 3)
         #expect(try StudyPlan(text: study("relative_margin = 0.05"), file: "s.toml", scale: "quick").groupMargins["g"]?.isRelative == true)
+        // Seeds: an integer in 1…1000, from the file or the flag; at most 20,000 planned runs.
+        for (seeds, message) in [("\"five\"", "seeds must be an integer"), ("7.9", "seeds must be an integer"),
+                                 ("1e18", "seeds must be an integer"), ("0", "seeds must be between 1 and 1000, not 0"),
+                                 ("1001", "seeds must be between 1 and 1000, not 1001")] {
+            #expect(throws: ConfigError(file: "s.toml", message), "seeds = \(seeds)") {
+                try StudyPlan(text: study("margin = 0.02").replacingOccurrences(of: "seeds = 3", with: "seeds = \(seeds)"), file: "s.toml", scale: "quick")
+            }
+        }
+        #expect(throws: ConfigError(file: "s.toml", "scales.quick.seeds must be an integer")) {
+            try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nseeds = 2.5"), file: "s.toml", scale: "quick")
+        }
+        #expect(throws: ConfigError(file: "s.toml", "seeds must be between 1 and 1000, not 1000000000")) {
+            try StudyPlan(text: study("margin = 0.02"), file: "s.toml", scale: "quick", seeds: 1_000_000_000)
+        }
+        let grid = study("margin = 0.02") + (0..<30).map { "\n[[variants]]\nlabel = \"v\($0)\"" }.joined()
+        #expect(throws: ConfigError(file: "s.toml", "1 groups × 30 variants × 1000 seeds = 30000 runs, more than the 20000 a study may plan")) {
+            try StudyPlan(text: grid, file: "s.toml", scale: "quick", seeds: 1_000)
+        }
         for (bad, message) in [("margin = -1", "margin must be a finite number ≥ 0"), ("margin = \"x\"", "margin must be a finite number ≥ 0"),
                                ("margin = 0.1\nrelative_margin = 0.1", "give margin or relative_margin, not both")] {
             do {
