@@ -25,6 +25,18 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also print one JSON summary line.") var json = false
     @Flag(help: "Per GEMM shape: rate inside the step against cblas_sgemm alone.") var gemm = false
 
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, not \(threads)") }
+        guard seconds.isFinite, seconds >= 0.01, seconds <= 3_600 else {
+            throw ValidationError("--seconds must be between 0.01 and 3600, not \(seconds)")
+        }
+        guard (1...1_000).contains(repeats) else { throw ValidationError("--repeats must be between 1 and 1000, not \(repeats)") }
+        let known = Workload.all().map(\.name)
+        if let unknown = only.split(separator: ",").map(String.init).first(where: { !known.contains($0) }) {
+            throw ValidationError("--only: no workload '\(unknown)' (\(known.joined(separator: ", ")))")
+        }
+    }
+
     func run() throws {
         BLAS.setThreads(threads)
         let wanted = Set(only.split(separator: ",").map(String.init))
