@@ -14,6 +14,16 @@ import Testing
         return file
     }
 
+    /// A grid of more than 20,000 runs is refused before any run is built (a 1000 × 1000
+    /// grid once grew to 3 GB).
+    @Test func aHugeGridIsRefusedBeforeItIsBuilt() throws {
+        let values = "[" + (0..<1_000).map(String.init).joined(separator: ", ") + "]"
+        let file = try Self.sweepFile("[grid]\nseed = \(values)\n\"train.batch_size\" = \(values.replacingOccurrences(of: "[0, ", with: "["))\n")
+        #expect(throws: ConfigError(file: file.path, "the grid's 1000 seed × 999 train.batch_size runs are more than the 20000 a sweep may plan")) {
+            try SweepPlan(text: try String(contentsOf: file, encoding: .utf8), file: file.path)
+        }
+    }
+
     @Test func gridExpandsInFileOrderLastAxisFastest() throws {
         let file = try Self.sweepFile("""
             [grid]

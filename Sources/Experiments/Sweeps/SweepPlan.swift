@@ -86,6 +86,16 @@ public struct SweepPlan: Sendable {
             axes.append((key, Array(array)))
         }
         self.axes = axes.map { ($0.key, $0.values.map(Self.text)) }
+        // The product, counted without overflow, is bounded before any run is built.
+        var planned = 1
+        for axis in axes {
+            let (product, overflow) = planned.multipliedReportingOverflow(by: axis.values.count)
+            planned = overflow || product > StudyPlan.maximumRuns ? StudyPlan.maximumRuns + 1 : product
+        }
+        guard planned <= StudyPlan.maximumRuns else {
+            throw ConfigError(file: file, "the grid's " + axes.map { "\($0.values.count) \($0.key)" }.joined(separator: " × ")
+                + " runs are more than the \(StudyPlan.maximumRuns) a sweep may plan")
+        }
 
         var runs: [PlannedRun] = []
         var counters = [Int](repeating: 0, count: axes.count)
