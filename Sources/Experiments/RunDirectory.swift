@@ -115,24 +115,21 @@ public struct RunDirectory: Sendable {
     }
 
     /// Stores `metrics.jsonl` gzipped as `metrics.jsonl.gz` (written atomically, then the
-    /// plain file removed): for a finished run, whose metrics no longer grow. Nothing to do
-    /// when there is no plain file.
-    public func packMetrics() throws {
-        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return }
+    /// plain file removed): for a finished run, whose metrics no longer grow. Returns false,
+    /// doing nothing, when there is no plain file.
+    @discardableResult
+    public func packMetrics() throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: metricsURL.path) else { return false }
         try AtomicFile.write(CompressedFile.gzip([UInt8](data)), to: packedMetricsURL)
         try FileManager.default.removeItem(at: metricsURL)
+        return true
     }
 
     /// Restores `metrics.jsonl` from `metrics.jsonl.gz` for a run that continues.
     func unpackMetrics() throws {
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: metricsURL.path), fm.fileExists(atPath: packedMetricsURL.path) else { return }
-        let bytes: [UInt8]
-        do { bytes = try CompressedFile.read(packedMetricsURL.path) } catch let e as DataError {
-            throw ConfigError(file: packedMetricsURL.path, e.problem)
-        }
-        try AtomicFile.write(bytes, to: metricsURL)
-        try fm.removeItem(at: packedMetricsURL)
+        guard currentMetricsURL == packedMetricsURL else { return }
+        try AtomicFile.write(try metricsBytes(), to: metricsURL)
+        try FileManager.default.removeItem(at: packedMetricsURL)
     }
 }
 

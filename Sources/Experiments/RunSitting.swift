@@ -35,6 +35,16 @@ public struct RunSitting: Equatable, Sendable {
     /// The JSON object of `summary.json`'s `sittings` entries.
     var object: [String: Any] { ["commit": commit, "cpu": cpu, "blas_core": blasCore, "threads": threads, "from": from] }
 
+    /// The sitting an `object` describes; nil when a field is missing.
+    init?(object o: [String: Any]) {
+        guard let commit = o["commit"] as? String, let cpu = o["cpu"] as? String, let core = o["blas_core"] as? String,
+              let threads = o["threads"] as? Int, let from = o["from"] as? Int else { return nil }
+        self.init(commit: commit, cpu: cpu, blasCore: core, threads: threads, from: from)
+    }
+
+    /// "CPU, OpenBLAS kernel, N thread(s)": what bit-identity depends on besides the commit.
+    var machine: String { "\(cpu), OpenBLAS \(blasCore), \(threads) thread(s)" }
+
     /// `sittings` as the compact JSON array a checkpoint stores.
     static func encode(_ sittings: [RunSitting]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: sittings.map(\.object), options: [.sortedKeys])) ?? Data("[]".utf8)
@@ -47,11 +57,7 @@ public struct RunSitting: Equatable, Sendable {
     static func decode(_ metadata: [String: String]) -> [RunSitting] {
         if let text = metadata[metadataKey],
            let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] {
-            return list.compactMap { o in
-                guard let commit = o["commit"] as? String, let cpu = o["cpu"] as? String, let core = o["blas_core"] as? String,
-                      let threads = o["threads"] as? Int, let from = o["from"] as? Int else { return nil }
-                return RunSitting(commit: commit, cpu: cpu, blasCore: core, threads: threads, from: from)
-            }
+            return list.compactMap(RunSitting.init(object:))
         }
         return [RunSitting(commit: metadata["code_version"] ?? "unknown", cpu: "unknown", blasCore: metadata["blas_core"] ?? "unknown",
                            threads: metadata["blas_threads"].flatMap(Int.init) ?? 0, from: 0)]

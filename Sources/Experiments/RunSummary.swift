@@ -76,11 +76,7 @@ public struct RunSummary: Sendable {
     /// N thread(s)" (empty if there is no summary or it records no sittings).
     public static func machines(at url: URL) -> [String] {
         guard let sittings = fields(at: url)?["sittings"] as? [[String: Any]] else { return [] }
-        let names = sittings.map { s in
-            "\(s["cpu"] as? String ?? "unknown CPU"), OpenBLAS \(s["blas_core"] as? String ?? "unknown"), "
-                + "\(s["threads"] as? Int ?? 0) thread(s)"
-        }
-        return names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        return sittings.compactMap { RunSitting(object: $0)?.machine }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// The `status` recorded in `url`'s summary, nil if there is none or it is unreadable;

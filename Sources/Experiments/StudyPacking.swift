@@ -11,10 +11,7 @@ extension StudyPlan {
         for run in runs {
             let dir = RunDirectory(directory.appendingPathComponent(run.relativePath).path)
             let status = RunSummary.status(at: dir.summaryURL)
-            guard status == .finished || status == .diverged,
-                  FileManager.default.fileExists(atPath: dir.metricsURL.path) else { continue }
-            try dir.packMetrics()
-            packed += 1
+            if status == .finished || status == .diverged, try dir.packMetrics() { packed += 1 }
         }
         return packed
     }

@@ -31,17 +31,17 @@ struct Bench: ParsableCommand {
             throw ValidationError("--seconds must be between 0.01 and 3600, not \(seconds)")
         }
         guard (1...1_000).contains(repeats) else { throw ValidationError("--repeats must be between 1 and 1000, not \(repeats)") }
-        let known = Workload.all().map(\.name)
-        if let unknown = only.split(separator: ",").map(String.init).first(where: { !known.contains($0) }) {
-            throw ValidationError("--only: no workload '\(unknown)' (\(known.joined(separator: ", ")))")
-        }
     }
 
     func run() throws {
         BLAS.setThreads(threads)
-        let wanted = Set(only.split(separator: ",").map(String.init))
+        let workloads = Workload.all(), known = workloads.map(\.name)
+        let named = only.split(separator: ",").map(String.init), wanted = Set(named)
+        if let unknown = named.first(where: { !known.contains($0) }) {
+            throw ValidationError("--only: no workload '\(unknown)' (\(known.joined(separator: ", ")))")
+        }
         var results: [String: [String: Double]] = [:]
-        for workload in Workload.all() where wanted.isEmpty || wanted.contains(workload.name) {
+        for workload in workloads where wanted.isEmpty || wanted.contains(workload.name) {
             let m = WorkloadBenchmark.measure(workload, seconds: seconds, repeats: repeats)
             results[m.name] = ["steps_per_s": m.stepsPerSecond, "min": m.minimum, "max": m.maximum, "gflops": m.gflops,
                                "allocs_per_step": m.allocationsPerStep]

@@ -49,9 +49,7 @@ struct Study: ParsableCommand {
             let (study, file) = try studyFile()
             if printConfig { Console.write(study.text); return }
             guard let out else { throw ValidationError("give --out DIR") }
-            if let jobs, jobs < (backend == "slurm" ? 0 : 1) || jobs > 4_096 {
-                throw ValidationError("--jobs must be between \(backend == "slurm" ? "0 (no cap)" : "1") and 4096, not \(jobs)")
-            }
+            try JobsFlag.check(jobs, backend: backend)
             try StudyProvenance.check(scale: scale, allowDirty: allowDirty)
             let plan = try StudyPlan(text: study.resolvedText, file: file, scale: scale, seeds: seeds)
             let dir = URL(fileURLWithPath: out)
@@ -88,9 +86,7 @@ struct Study: ParsableCommand {
                 Console.line("study interrupted; rerun the same command to continue it")
                 throw ExitCode(signals.exitCode)
             }
-            try plan.packFinishedRuns(in: dir)
-            let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
-            try report.write(to: dir)
+            let report = try Report.write(plan, in: dir)
             Console.line("")
             Console.line(report.summaryText())
             Console.line(String(format: "\nstudy finished in %.0f s; report: %@", Date().timeIntervalSince(start),
@@ -165,15 +161,21 @@ struct Report: ParsableCommand {
 
     @Argument(help: "A study directory written by `plasticity study`.") var directory: String
 
+    /// Gzips the finished runs' metrics, then writes the report of `plan`'s runs in `dir`.
+    static func write(_ plan: StudyPlan, in dir: URL) throws -> StudyReport {
+        try plan.packFinishedRuns(in: dir)
+        let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
+        try report.write(to: dir)
+        return report
+    }
+
     func run() throws {
         do {
             let dir = URL(fileURLWithPath: directory)
             let record = try StudyRecord.read(from: dir)
             let plan = try StudyPlan(text: record.text, file: dir.appendingPathComponent(StudyRecord.fileName).path,
                                      scale: record.scale, seeds: record.seeds)
-            try plan.packFinishedRuns(in: dir)
-            let report = StudyReport(results: try StudyResults(plan: plan, directory: dir))
-            try report.write(to: dir)
+            let report = try Self.write(plan, in: dir)
             Console.line(report.summaryText())
             Console.line("report: \(dir.appendingPathComponent("report.html").path)")
         } catch {

@@ -41,9 +41,7 @@ struct SweepStart: ParsableCommand {
 
     func validate() throws {
         guard ["local", "slurm"].contains(backend) else { throw ValidationError("--backend must be local or slurm") }
-        if let jobs, jobs < (backend == "slurm" ? 0 : 1) || jobs > 4_096 {
-            throw ValidationError("--jobs must be between \(backend == "slurm" ? "0 (no cap)" : "1") and 4096, not \(jobs)")
-        }
+        try JobsFlag.check(jobs, backend: backend)
     }
 
     func run() throws {

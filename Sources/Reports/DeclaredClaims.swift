@@ -22,37 +22,27 @@ enum DeclaredClaims {
         var out: [Int: Double] = [:]
         for run in results.runs(group: c.group, variant: c.variant) where run.tasks.count > first {
             let judged = Array(first..<run.tasks.count)
-            switch (c.kind, c.reference) {
-            case (.trend, _):
+            // The fresh value of task k: another metric of this run, or this metric of the fresh
+            // variant's run with the same seed.
+            let fresh: (Int) -> Double?
+            switch c.reference {
+            case nil:
                 let points = judged.compactMap { k in run.tasks[k][c.metric].map { (x: Double(k + 1), y: $0) } }
-                if let slope = leastSquaresSlope(points) { out[run.seed] = orientation * slope }
-            case (.freshReferenced, .metric(let fresh)?):
-                let diffs = judged.compactMap { k -> Double? in
-                    guard let trained = run.tasks[k][c.metric], let reference = run.tasks[k][fresh] else { return nil }
-                    return trained - reference
-                }
-                if !diffs.isEmpty { out[run.seed] = orientation * Statistics.mean(diffs) }
-            case (.freshReferenced, .variant(let freshVariant)?):
-                guard let fresh = results.runs(group: c.group, variant: freshVariant).first(where: { $0.seed == run.seed }) else { continue }
-                let diffs = judged.compactMap { k -> Double? in
-                    guard k < fresh.tasks.count, let trained = run.tasks[k][c.metric], let reference = fresh.tasks[k][c.metric] else { return nil }
-                    return trained - reference
-                }
-                if !diffs.isEmpty { out[run.seed] = orientation * Statistics.mean(diffs) }
-            case (.freshReferenced, nil):
+                if let slope = Statistics.leastSquaresSlope(points) { out[run.seed] = orientation * slope }
                 continue
+            case .metric(let name)?:
+                fresh = { run.tasks[$0][name] }
+            case .variant(let variant)?:
+                guard let twin = results.runs(group: c.group, variant: variant).first(where: { $0.seed == run.seed }) else { continue }
+                fresh = { $0 < twin.tasks.count ? twin.tasks[$0][c.metric] : nil }
             }
+            let diffs = judged.compactMap { k -> Double? in
+                guard let trained = run.tasks[k][c.metric], let reference = fresh(k) else { return nil }
+                return trained - reference
+            }
+            if !diffs.isEmpty { out[run.seed] = orientation * Statistics.mean(diffs) }
         }
         return out
-    }
-
-    /// The least-squares slope of y on x; nil with fewer than two distinct x.
-    static func leastSquaresSlope(_ points: [(x: Double, y: Double)]) -> Double? {
-        guard points.count >= 2 else { return nil }
-        let mx = Statistics.mean(points.map(\.x)), my = Statistics.mean(points.map(\.y))
-        let sxx = points.reduce(0) { $0 + ($1.x - mx) * ($1.x - mx) }
-        guard sxx > 0 else { return nil }
-        return points.reduce(0) { $0 + ($1.x - mx) * ($1.y - my) } / sxx
     }
 
     static func description(_ c: DeclaredClaim) -> String {

@@ -4,6 +4,16 @@ import Tensors
 public enum Statistics {
     public static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
 
+    /// The least-squares slope of y on x, Σ (x − x̄)(y − ȳ) / Σ (x − x̄)²; nil with fewer than
+    /// two distinct x.
+    public static func leastSquaresSlope(_ points: [(x: Double, y: Double)]) -> Double? {
+        guard points.count >= 2 else { return nil }
+        let mx = mean(points.map(\.x)), my = mean(points.map(\.y))
+        let sxx = points.reduce(0) { $0 + ($1.x - mx) * ($1.x - mx) }
+        guard sxx > 0 else { return nil }
+        return points.reduce(0) { $0 + ($1.x - mx) * ($1.y - my) } / sxx
+    }
+
     /// Sample standard deviation (ddof = 1); 0 for fewer than two values.
     public static func standardDeviation(_ x: [Double]) -> Double {
         guard x.count > 1 else { return 0 }

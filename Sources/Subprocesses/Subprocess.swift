@@ -89,10 +89,10 @@ public final class Subprocess: Sendable {
         var actions = FileActions()
         defer { actions.destroy() }
         try actions.open(0, "/dev/null", O_RDONLY)
-        let output = try actions.route(1, to: standardOutput)
-        let error: (read: Int32, write: Int32)?
-        do { error = try actions.route(2, to: standardError) } catch {
-            if let output { close(output.read); close(output.write) }
+        let outputPipe = try actions.route(1, to: standardOutput)
+        let errorPipe: (read: Int32, write: Int32)?
+        do { errorPipe = try actions.route(2, to: standardError) } catch {
+            if let outputPipe { close(outputPipe.read); close(outputPipe.write) }
             throw error
         }
         actions.closeDescriptorsAboveStandardError()
@@ -115,14 +115,14 @@ public final class Subprocess: Sendable {
             if let envp { return (envp + [nil]).withUnsafeBufferPointer { spawn($0.baseAddress!) } }
             return spawn(UnsafePointer(environ))
         }
-        for pipe in [output, error].compactMap({ $0 }) { close(pipe.write) }
+        for pipe in [outputPipe, errorPipe].compactMap({ $0 }) { close(pipe.write) }
         guard result == 0 else {
-            for pipe in [output, error].compactMap({ $0 }) { close(pipe.read) }
+            for pipe in [outputPipe, errorPipe].compactMap({ $0 }) { close(pipe.read) }
             throw SubprocessError("cannot start \(executable): \(String(cString: strerror(result)))")
         }
         processIdentifier = pid
-        capturedOutput = output?.read
-        capturedError = error?.read
+        capturedOutput = outputPipe?.read
+        capturedError = errorPipe?.read
     }
 
     deinit {
