@@ -13,7 +13,9 @@ import TOMLKit
 /// `only_at_scales = ["standard", "full"]` (the entry runs at those scales only, e.g. an
 /// architecture arm too slow for the quick scale). A run's config is
 /// base ← scale ← group ← group's scale ← variant ← variant's scale, merged key by key, then
-/// `seed = k`, and is validated by the same strict parser as `plasticity run`.
+/// `seed = k`, and is validated by the same strict parser as `plasticity run`. The seeds are
+/// `first_seed` … `first_seed + seeds − 1`; `first_seed` (default 0) is set per scale, so a
+/// pilot scale runs on seeds that the reference scales never reuse.
 public struct StudyPlan: Sendable {
     /// One run of the study.
     public struct PlannedRun: Sendable {
@@ -66,6 +68,8 @@ public struct StudyPlan: Sendable {
     /// The manipulation checks the study file declares (`[[checks]]`) for the groups at this scale.
     public let checks: [ManipulationCheck]
     public let seeds: Int
+    /// The first seed (`[scales.<name>] first_seed`, default 0).
+    public let firstSeed: Int
     public let runs: [PlannedRun]
 
     /// The most seeds per configuration a study may ask for.
@@ -73,6 +77,8 @@ public struct StudyPlan: Sendable {
     /// The most runs a study may plan (groups × variants × seeds), so a typo cannot plan
     /// millions of run directories.
     public static let maximumRuns = 20_000
+    /// The largest `first_seed` a scale may declare.
+    public static let maximumFirstSeed = 1_000_000
 
     /// Builds the plan from study TOML `text` (named `file` in errors) at `scale`, with
     /// `seeds` overriding the study's default when given.
@@ -113,6 +119,11 @@ public struct StudyPlan: Sendable {
         }
         let scaleTable = merge(scales[scale]?.table ?? TOMLTable(), TOMLTable())
         scaleTable.remove(at: "seeds")
+        firstSeed = try seedCount("scales.\(scale).first_seed", scaleTable["first_seed"]) ?? 0
+        guard (0...Self.maximumFirstSeed).contains(firstSeed) else {
+            throw ConfigError(file: file, "scales.\(scale).first_seed must be between 0 and \(Self.maximumFirstSeed), not \(firstSeed)")
+        }
+        scaleTable.remove(at: "first_seed")
         func axis(_ key: String) throws -> [(label: String, metric: String?, margin: StudyMargin?, config: TOMLTable)] {
             guard let array = root[key]?.array, !array.isEmpty else { return [("default", nil, nil, TOMLTable())] }
             let entries = try array.compactMap { element -> (label: String, metric: String?, margin: StudyMargin?, config: TOMLTable)? in
@@ -159,7 +170,7 @@ public struct StudyPlan: Sendable {
         for g in groupAxis {
             for v in variantAxis {
                 let merged = merge(merge(merge(base, scaleTable), g.config), v.config)
-                for seed in 0..<self.seeds {
+                for seed in firstSeed..<(firstSeed + self.seeds) {
                     merged["seed"] = seed
                     merged["name"] = "\(name)/\(g.label)/\(v.label)"
                     do {

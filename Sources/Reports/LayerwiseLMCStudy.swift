@@ -37,10 +37,11 @@ public enum LayerwiseLMCStudy {
             plan.runs.first { $0.group == group && $0.seed == seed }
         }
         var planned: [(kind: String, seed: Int, a: StudyPlan.PlannedRun, b: StudyPlan.PlannedRun)] = []
-        for k in 0..<plan.seeds {
+        let seeds = plan.firstSeed..<(plan.firstSeed + plan.seeds)
+        for k in seeds {
             if let a = run(groupA, k), let b = run(groupB, k) { planned.append((sameInit, k, a, b)) }
         }
-        for k in stride(from: 0, to: plan.seeds - 1, by: 2) {
+        for k in stride(from: seeds.lowerBound, to: seeds.upperBound - 1, by: 2) {
             if let a = run(groupA, k), let b = run(groupA, k + 1) { planned.append((differentInit, k, a, b)) }
         }
         let cache = results.directory.appendingPathComponent("lmc")

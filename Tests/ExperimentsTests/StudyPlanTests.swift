@@ -6,9 +6,10 @@ import Streams
 @Suite struct StudyPlanTests {
     @Test func swissCheesePresetPlans() throws {
         let plan = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "quick")
-        #expect(plan.runs.count == 4 * 6 * 5 && plan.groupMargins["random labels"] == StudyMargin(value: 0.02, isRelative: false))
-        #expect(plan.groupMargins["target offset"] == StudyMargin(value: 0.05, isRelative: true))
+        #expect(plan.runs.count == 4 * 7 * 5 && plan.groupMargins["random labels"] == StudyMargin(value: 0.1, isRelative: false))
+        #expect(plan.groupMargins["target offset"] == StudyMargin(value: 0.1, isRelative: false))
         #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
+        #expect(plan.variants == ["baseline", "fresh", "layernorm", "L2", "ReDo", "shrink & perturb", "layernorm + L2"])
         let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
         #expect(run.experiment!.stream.protocolName == .targetOffset && run.experiment!.stream.shiftPerTask == 2)
         #expect(run.experiment!.model.norm == .layernorm && run.experiment!.optimizer.weightDecay == 1e-4)
@@ -17,15 +18,22 @@ import Streams
         #expect(plan.groupMetrics["random labels"] == "train_accuracy")
         let redo = plan.runs.first { $0.variant == "ReDo" }!
         #expect(redo.experiment!.interventions.map(\.name) == ["redo"] && redo.experiment!.interventions[0].parameters["every"] == .number(200))
-        #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features"])
+        #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features", "probe"])
+        #expect(redo.experiment!.diagnostics.probeTarget == "random_labels" && redo.experiment!.diagnostics.probeSteps == 250)
+        #expect(plan.runs.first { $0.variant == "fresh" }!.experiment!.interventions.map(\.name) == ["full-reset"])
         let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
-        #expect(full.runs.count == 8 * 6 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
+        #expect(full.runs.count == 8 * 7 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
         let standard = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "standard")
-        let cnn = standard.runs.first { $0.group == "input permutation, CNN" && $0.variant == "layernorm" }!.experiment!
-        #expect(standard.runs.count == 8 * 6 * 5 && standard.groups.filter { $0.hasSuffix(", CNN") }.count == 4)
-        #expect(cnn.model.family == .cnn && cnn.model.widths == [8, 16, 64] && cnn.model.norm == .layernorm)
-        #expect(cnn.stream.tasks == 10 && cnn.stream.stepsPerTask == 1000 && cnn.stream.subset == 10000)
+        let mlp = standard.runs.first { $0.group == "input permutation" && $0.variant == "layernorm" }!.experiment!
+        #expect(standard.runs.count == 4 * 7 * 5 && standard.groups.filter { $0.hasSuffix(", CNN") }.isEmpty)
+        #expect(mlp.stream.tasks == 20 && mlp.stream.stepsPerTask == 2000 && mlp.stream.subset == 1000 && mlp.model.norm == .layernorm)
         #expect(full.runs.first { $0.group == "random labels, CNN" }!.experiment!.model.widths == [32, 64, 128])
+        // The pilot: seed 1000 only, the standard design with the weight-decay grid instead of
+        // the two chosen L2 variants.
+        let pilot = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "pilot")
+        #expect(pilot.firstSeed == 1000 && pilot.seeds == 1 && pilot.runs.allSatisfy { $0.seed == 1000 && $0.experiment!.seed == 1000 })
+        #expect(pilot.variants.count == 11 && !pilot.variants.contains("L2") && pilot.variants.contains("layernorm + L2 1e-3"))
+        #expect(pilot.runs[0].relativePath == "runs/random-labels/baseline/seed-1000" && pilot.runs[0].experiment!.stream.tasks == 20)
     }
 
     @Test func layerwiseLMCPresetPairsSeedsAcrossDataDraws() throws {
@@ -117,7 +125,7 @@ import Streams
         do { _ = try StudyPlan(text: bad, file: "s.toml", scale: "quick") } catch {
             #expect("\(error)".hasPrefix("s.toml: group 'random labels', variant 'L2': optimizer.weight_decay: expected a number"))
         }
-        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (full, quick, standard)")) {
+        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (full, pilot, quick, standard)")) {
             try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "s.toml", scale: "huge")
         }
     }
@@ -147,6 +155,17 @@ import Streams
                                  ("1001", "seeds must be between 1 and 1000, not 1001")] {
             #expect(throws: ConfigError(file: "s.toml", message), "seeds = \(seeds)") {
                 try StudyPlan(text: study("margin = 0.02").replacingOccurrences(of: "seeds = 3", with: "seeds = \(seeds)"), file: "s.toml", scale: "quick")
+            }
+        }
+        // first_seed: per scale, an integer in 0…1,000,000; the runs take seeds first_seed…
+        let offset = try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nseeds = 2\nfirst_seed = 40"), file: "s.toml", scale: "quick")
+        #expect(offset.runs.map(\.seed) == [40, 41] && offset.runs.map { $0.experiment!.seed } == [40, 41] && offset.firstSeed == 40)
+        #expect(try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nfirst_seed = 40"), file: "s.toml", scale: "full").firstSeed == 0)
+        for (bad, message) in [("-1", "scales.quick.first_seed must be between 0 and 1000000, not -1"),
+                               ("\"x\"", "scales.quick.first_seed must be an integer"),
+                               ("1000001", "scales.quick.first_seed must be between 0 and 1000000, not 1000001")] {
+            #expect(throws: ConfigError(file: "s.toml", message), "first_seed = \(bad)") {
+                try StudyPlan(text: study("margin = 0.02", "[scales.quick]\nfirst_seed = \(bad)"), file: "s.toml", scale: "quick")
             }
         }
         #expect(throws: ConfigError(file: "s.toml", "scales.quick.seeds must be an integer")) {

@@ -22,11 +22,12 @@ import Testing
         for (a, e) in zip(actual, expected) where a != e {
             Issue.record("resolved \(a) differs from the fixture's \(e)")
         }
-        // Every study at its three scales, and the whole Swiss-cheese grid (the CNN arm from
-        // the standard scale on).
+        // Every study at its three scales, and the whole Swiss-cheese grid (seven variants with
+        // the fresh reference; the CNN arm at full only).
         #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 3 * StudyPresets.all.count)
-        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 6 * 5)
-        #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 8 * 6 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 7 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 4 * 7 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese full runs/") }.count == 8 * 7 * 5)
     }
 
     /// The fixture's lines for the current built-in studies.
