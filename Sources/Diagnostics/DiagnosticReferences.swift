@@ -4,8 +4,8 @@ import Networks
 /// step (`initial`, θ₀) and one at the start of the current task (`taskStart`).
 ///
 /// A snapshot holds the parameter vector (network order) and every hidden layer's
-/// pre-activation statistics on the probe batch, rounded to Float so that a checkpoint
-/// (`checkpointState`, Float vectors) restores it bit for bit.
+/// pre-activation statistics on the probe batch, after and before normalisation, rounded to
+/// Float so that a checkpoint (`checkpointState`, Float vectors) restores it bit for bit.
 public struct DiagnosticReferences: Sendable, Equatable {
     /// One reference point.
     public struct Snapshot: Sendable, Equatable {
@@ -13,16 +13,21 @@ public struct DiagnosticReferences: Sendable, Equatable {
         public var parameters: [Float]
         /// Per hidden layer, in `network.hiddenLayers` order, Float-rounded.
         public var preactivations: [PreactivationStatistics]
+        /// The same before normalisation (equal to `preactivations` for a layer without one);
+        /// empty in a snapshot restored from a checkpoint written before they were kept.
+        public var prenormalization: [PreactivationStatistics]
 
-        public init(parameters: [Float], preactivations: [PreactivationStatistics]) {
+        public init(parameters: [Float], preactivations: [PreactivationStatistics], prenormalization: [PreactivationStatistics] = []) {
             self.parameters = parameters
             self.preactivations = preactivations.map(\.roundedToFloat)
+            self.prenormalization = prenormalization.map(\.roundedToFloat)
         }
 
         /// θ and the pre-activation statistics of `context`.
         public init(_ context: DiagnosticContext) {
             self.init(parameters: context.network.parameterVector(),
-                      preactivations: context.layers.map(PreactivationStatistics.init))
+                      preactivations: context.layers.map { PreactivationStatistics($0) },
+                      prenormalization: context.layers.map { PreactivationStatistics(prenormalization: $0) })
         }
     }
 
@@ -34,29 +39,36 @@ public struct DiagnosticReferences: Sendable, Equatable {
         self.taskStart = taskStart
     }
 
-    /// Flat vectors: `<init|task_start>.parameters` and `<init|task_start>.preactivations`
-    /// (mean, std pairs in hidden-layer order).
+    /// Flat vectors: `<init|task_start>.parameters`, `<init|task_start>.preactivations` and
+    /// `<init|task_start>.preactivations_prenorm` (mean, std pairs in hidden-layer order).
     public func checkpointState() -> [String: [Float]] {
         var state: [String: [Float]] = [:]
         for (key, snapshot) in [("init", initial), ("task_start", taskStart)] {
             guard let s = snapshot else { continue }
             state[key + ".parameters"] = s.parameters
             state[key + ".preactivations"] = s.preactivations.flatMap { [Float($0.mean), Float($0.std)] }
+            if !s.prenormalization.isEmpty {
+                state[key + ".preactivations_prenorm"] = s.prenormalization.flatMap { [Float($0.mean), Float($0.std)] }
+            }
         }
         return state
     }
 
     /// Restores what `checkpointState` wrote; keys it did not write are ignored.
     public init(checkpointState state: [String: [Float]]) throws {
-        func snapshot(_ key: String) throws -> Snapshot? {
-            guard let parameters = state[key + ".parameters"] else { return nil }
-            guard let pairs = state[key + ".preactivations"], pairs.count % 2 == 0 else {
-                throw DiagnosticError("diagnostics checkpoint: '\(key).preactivations' is missing or has an odd length")
-            }
-            let stats = stride(from: 0, to: pairs.count, by: 2).map {
+        func statistics(_ name: String, _ pairs: [Float]) throws -> [PreactivationStatistics] {
+            guard pairs.count % 2 == 0 else { throw DiagnosticError("diagnostics checkpoint: '\(name)' has an odd length") }
+            return stride(from: 0, to: pairs.count, by: 2).map {
                 PreactivationStatistics(mean: Double(pairs[$0]), std: Double(pairs[$0 + 1]))
             }
-            return Snapshot(parameters: parameters, preactivations: stats)
+        }
+        func snapshot(_ key: String) throws -> Snapshot? {
+            guard let parameters = state[key + ".parameters"] else { return nil }
+            guard let pairs = state[key + ".preactivations"] else {
+                throw DiagnosticError("diagnostics checkpoint: '\(key).preactivations' is missing")
+            }
+            let before = try state[key + ".preactivations_prenorm"].map { try statistics(key + ".preactivations_prenorm", $0) } ?? []
+            return Snapshot(parameters: parameters, preactivations: try statistics(key + ".preactivations", pairs), prenormalization: before)
         }
         self.init(initial: try snapshot("init"), taskStart: try snapshot("task_start"))
     }

@@ -20,6 +20,9 @@ public struct HiddenLayerActivity {
     public let positions: Int
     /// z, the activation's input (after LayerNorm/BatchNorm where present).
     public let preactivations: Tensor
+    /// u, the normalisation's input (the incoming layer's output, same shape as z) when the
+    /// layer has a LayerNorm/BatchNorm; nil otherwise, where u = z.
+    public let prenormalization: Tensor?
     /// h = φ(z).
     public let activations: Tensor
 
@@ -39,6 +42,14 @@ public struct HiddenLayerActivity {
         precondition(exampleCount * unitCount * positions == z.count, "hidden layer \(layer.name): z \(z.shape) does not hold \(unitCount) units")
         preactivations = z.copy()
         activations = h.copy()
+        if let norm = layer.normalization {
+            guard let u = norm.lastInput, u.count == z.count else {
+                preconditionFailure("hidden layer \(layer.name): its normalisation has not run forward on z's batch")
+            }
+            prenormalization = u.copy()
+        } else {
+            prenormalization = nil
+        }
     }
 
     /// Samples per unit, N·H·W.

@@ -14,7 +14,18 @@ public struct PreactivationStatistics: Sendable, Equatable {
 
     /// The statistics of `activity.preactivations`.
     public init(_ activity: HiddenLayerActivity) {
-        let z = activity.preactivations.data, m = activity.preactivations.count
+        self.init(values: activity.preactivations)
+    }
+
+    /// The statistics before normalisation: of `activity.prenormalization`, or of z where the
+    /// layer has no normalisation.
+    public init(prenormalization activity: HiddenLayerActivity) {
+        self.init(values: activity.prenormalization ?? activity.preactivations)
+    }
+
+    /// The statistics of every value of `values`.
+    public init(values: Tensor) {
+        let z = values.data, m = values.count
         var sum = 0.0
         for i in 0..<m { sum += Double(z[i]) }
         let mean = sum / Double(m)
@@ -35,23 +46,35 @@ public struct PreactivationStatistics: Sendable, Equatable {
 /// - `preact.mean_drift_init.<ℓ>` = |μ − μ_init|, `preact.std_drift_init.<ℓ>` = |σ − σ_init|,
 ///   against the statistics on the same probe batch before the first training step;
 /// - `preact.mean_drift_task.<ℓ>`, `preact.std_drift_task.<ℓ>`: the same against the start of
-///   the current task.
-/// Drift names are left out when the reference is absent or holds parameters only. References
-/// are Float-rounded.
+///   the current task;
+/// - for a layer with a LayerNorm/BatchNorm, the same six of u, the normalisation's input
+///   (`preact.prenorm_mean.<ℓ>`, `preact.prenorm_std.<ℓ>`, `preact.prenorm_mean_drift_init.<ℓ>`,
+///   …): the shift that normalisation hides from z (where there is none, u = z and the
+///   `preact.*` names are these statistics).
+/// Drift names are left out when the reference is absent or holds parameters only (or, for
+/// `prenorm`, holds no statistics before normalisation: a checkpoint from before they
+/// existed). References are Float-rounded.
 public func preactivationMetrics(_ context: DiagnosticContext) throws -> DiagnosticValues {
-    let stats = context.layers.map(PreactivationStatistics.init)
-    let names = context.layers.map(\.name)
     var values = DiagnosticValues()
-    for (name, s) in zip(names, stats) { values.set("preact.mean." + name, s.mean) }
-    for (name, s) in zip(names, stats) { values.set("preact.std." + name, s.std) }
-    for (label, snapshot) in [("init", context.references.initial), ("task", context.references.taskStart)] {
-        // A parameters-only snapshot (no probe when it was taken) has no statistics to drift from.
-        guard let reference = snapshot?.preactivations, !reference.isEmpty else { continue }
-        guard reference.count == stats.count else {
-            throw DiagnosticError("the \(label) reference has \(reference.count) hidden layers, the network \(stats.count)")
+    let names = context.layers.map(\.name)
+    let normalised = context.layers.map { $0.prenormalization != nil }
+    let kinds: [(prefix: String, stats: [PreactivationStatistics], reference: (DiagnosticReferences.Snapshot) -> [PreactivationStatistics])] = [
+        ("preact.", context.layers.map { PreactivationStatistics($0) }, \.preactivations),
+        ("preact.prenorm_", context.layers.map { PreactivationStatistics(prenormalization: $0) }, \.prenormalization),
+    ]
+    for (prefix, stats, reference) in kinds {
+        let layers = prefix == "preact." ? Array(stats.indices) : stats.indices.filter { normalised[$0] }
+        for i in layers { values.set(prefix + "mean." + names[i], stats[i].mean) }
+        for i in layers { values.set(prefix + "std." + names[i], stats[i].std) }
+        for (label, snapshot) in [("init", context.references.initial), ("task", context.references.taskStart)] {
+            // A parameters-only snapshot (no probe when it was taken) has no statistics to drift from.
+            guard let snapshot, case let kept = reference(snapshot), !kept.isEmpty else { continue }
+            guard kept.count == stats.count else {
+                throw DiagnosticError("the \(label) reference has \(kept.count) hidden layers, the network \(stats.count)")
+            }
+            for i in layers { values.set(prefix + "mean_drift_\(label).\(names[i])", Swift.abs(stats[i].mean - kept[i].mean)) }
+            for i in layers { values.set(prefix + "std_drift_\(label).\(names[i])", Swift.abs(stats[i].std - kept[i].std)) }
         }
-        for i in stats.indices { values.set("preact.mean_drift_\(label).\(names[i])", Swift.abs(stats[i].mean - reference[i].mean)) }
-        for i in stats.indices { values.set("preact.std_drift_\(label).\(names[i])", Swift.abs(stats[i].std - reference[i].std)) }
     }
     return values
 }

@@ -14,7 +14,7 @@ struct Study: ParsableCommand {
             `include = [...]` files are found beside it or among the built-in studies. Runs execute as
             separate processes, --jobs at a time, each a normal run directory under
             DIR/runs/; rerunning the same command continues an interrupted study. The report
-            is DIR/report.html (self-contained), DIR/report.md and DIR/results.csv.
+            is DIR/report.html (self-contained), DIR/report.md and DIR/results.csv.gz.
             Examples:
               plasticity study list
               plasticity study swiss-cheese --scale quick --jobs 2 --out runs/swiss
@@ -22,7 +22,7 @@ struct Study: ParsableCommand {
             """)
 
     @Argument(help: "A study name, a study TOML file, or `list`.") var name: String
-    @Option(help: "quick (minutes on a laptop), standard (the reference scale: at most 1 hour on 2 cores, 2 for swiss-cheese; results/ holds its committed runs) or full (the papers' scale, for a cluster).") var scale = "quick"
+    @Option(help: "quick (minutes on a laptop), standard (the reference scale: at most 1 hour on 2 cores, 2 for swiss-cheese; results/ holds its committed runs), full (the papers' scale, for a cluster) or another scale the study file declares (swiss-cheese: pilot).") var scale = "quick"
     @Option(help: "Seeds per configuration (default: the study's).") var seeds: Int?
     @Option(help: "Runs executed in parallel (local: default 2; slurm: array tasks at once, default no cap).") var jobs: Int?
     @Option(help: "local (processes on this machine) or slurm (one sbatch --array job).") var backend = "local"
