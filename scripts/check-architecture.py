@@ -12,7 +12,7 @@
    own files.
 5. No `Process()` in Sources/ or Tests/: every child process starts through `Subprocess`
    (posix_spawn, waits with deadlines; issue 41).
-6. `results/` holds at most 25 MB, with every run's metrics and every study's CSVs gzipped
+6. `results/` holds at most 25 MB, with every run's metrics and every study's CSVs gzipped, and every committed run has its metrics.jsonl.gz
    (no plain `metrics.jsonl`, `results.csv` or `results-wide.csv`).
 Prints one line per violation and exits 1 if there is any.
 """
@@ -90,6 +90,9 @@ def main():
                 problems.append(f"{os.path.relpath(f, ROOT)}:{number}: starts a process with Foundation's Process; use Subprocess")
     total = 0
     for directory, _, files in os.walk(os.path.join(ROOT, "results")):
+        # A committed run keeps its metrics, or its study's report cannot be rebuilt from a clone.
+        if "summary.json" in files and "metrics.jsonl.gz" not in files:
+            problems.append(f"{os.path.relpath(directory, ROOT)}: a run without metrics.jsonl.gz (is it ignored by results/.gitignore?)")
         for name in files:
             total += os.path.getsize(os.path.join(directory, name))
             if name in ("metrics.jsonl", "results.csv", "results-wide.csv"):
