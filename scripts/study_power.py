@@ -17,12 +17,16 @@ One seed gives no spread across seeds, so sd is the spread of the per-task value
 2..T. A seed's effect is the mean over those tasks, whose spread across seeds is smaller
 unless tasks are strongly correlated: using the per-task spread is the conservative reading.
 
+Each group's judged metric is its `metric` in the study file (DIR/study.toml; accuracy is
+higher-is-better, anything else a loss), or `--metric GROUP=METRIC` to read it otherwise.
+
 Usage: python3 scripts/study_power.py PILOT_DIR [--margin 0.1] [--power 0.8] [--max-seeds 30]
 """
 import argparse
 import csv
 import gzip
 import math
+import tomllib
 from collections import defaultdict
 
 from scipy import stats
@@ -69,8 +73,13 @@ def main():
     parser.add_argument("--margin", type=float, default=0.1, help="the tie margin delta (probe plasticity loss)")
     parser.add_argument("--power", type=float, default=0.8)
     parser.add_argument("--max-seeds", type=int, default=30)
+    parser.add_argument("--metric", action="append", default=[], help="GROUP=METRIC, overriding the study file's")
     args = parser.parse_args()
     runs = read(f"{args.pilot}/results.csv.gz")
+    with open(f"{args.pilot}/study.toml", "rb") as f:
+        study = tomllib.load(f)
+    metrics = {g["label"]: g["metric"] for g in study.get("groups", []) if "metric" in g}
+    metrics.update(dict(m.split("=", 1) for m in args.metric))
     groups = sorted({g for g, _, _ in runs}, key=lambda g: ["random labels", "label permutation", "input permutation", "target offset"].index(g)
                     if g in ["random labels", "label permutation", "input permutation", "target offset"] else 99)
     variants = sorted({v for _, v, _ in runs})
@@ -96,7 +105,7 @@ def main():
     header = "  claim | mean | sd | " + " | ".join(f"n={n}" for n in (5, 8, 10, 15)) + " | n for power >= %.2f" % args.power
     print(header)
     for g in groups:
-        metric = "train_accuracy" if g.startswith("random labels") else "task_mean_loss"
+        metric = metrics[g]
         o = -1.0 if metric.endswith("accuracy") else 1.0
         base, fresh = runs[(g, "baseline", seed)], runs[(g, FRESH, seed)]
         e = [o * (base[k][metric] - fresh[k][metric]) for k in sorted(base) if k >= 2 and k in fresh]

@@ -12,10 +12,11 @@ import Streams
         #expect(plan.variants == ["baseline", "fresh", "layernorm", "L2", "ReDo", "shrink & perturb", "layernorm + L2"])
         let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
         #expect(run.experiment!.stream.protocolName == .targetOffset && run.experiment!.stream.shiftPerTask == 2)
-        #expect(run.experiment!.model.norm == .layernorm && run.experiment!.optimizer.weightDecay == 1e-4)
+        #expect(run.experiment!.model.norm == .layernorm && run.experiment!.optimizer.weightDecay == 1e-5)
         #expect(run.experiment!.stream.tasks == 6 && run.experiment!.model.widths == [128, 128] && run.experiment!.seed == 1)
         #expect(run.relativePath == "runs/target-offset/layernorm-l2/seed-1")
-        #expect(plan.groupMetrics["random labels"] == "train_accuracy")
+        #expect(plan.groupMetrics["random labels"] == "train_accuracy" && plan.groupMetrics["target offset"] == "train_loss")
+        #expect(plan.runs.first { $0.variant == "L2" }!.experiment!.optimizer.weightDecay == 1e-3)
         let redo = plan.runs.first { $0.variant == "ReDo" }!
         #expect(redo.experiment!.interventions.map(\.name) == ["redo"] && redo.experiment!.interventions[0].parameters["every"] == .number(200))
         #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features", "probe"])
@@ -25,7 +26,7 @@ import Streams
         #expect(full.runs.count == 8 * 7 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
         let standard = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "standard")
         let mlp = standard.runs.first { $0.group == "input permutation" && $0.variant == "layernorm" }!.experiment!
-        #expect(standard.runs.count == 4 * 7 * 5 && standard.groups.filter { $0.hasSuffix(", CNN") }.isEmpty)
+        #expect(standard.runs.count == 4 * 7 * 8 && standard.seeds == 8 && standard.groups.filter { $0.hasSuffix(", CNN") }.isEmpty)
         #expect(mlp.stream.tasks == 20 && mlp.stream.stepsPerTask == 2000 && mlp.stream.subset == 1000 && mlp.model.norm == .layernorm)
         #expect(full.runs.first { $0.group == "random labels, CNN" }!.experiment!.model.widths == [32, 64, 128])
         // The pilot: seed 1000 only, the standard design with the weight-decay grid instead of
@@ -117,7 +118,7 @@ import Streams
 
     @Test func errorsNameTheStudyAndTheVariant() throws {
         let original = try #require(try StudyPresets.file(named: "swiss-cheese")).text
-        let text = original.replacingOccurrences(of: "weight_decay = 1e-4", with: "weight_decay = \"high\"")
+        let text = original.replacingOccurrences(of: "weight_decay = 1e-3", with: "weight_decay = \"high\"")
         #expect(text != original)
         let url = StudyPresets.directory.appendingPathComponent("swiss-cheese.toml")
         let bad = try StudyFile(text: text, url: url).resolvedText

@@ -26,7 +26,7 @@ import Testing
         // the fresh reference; the CNN arm at full only).
         #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 3 * StudyPresets.all.count)
         #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 7 * 5)
-        #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 4 * 7 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 4 * 7 * 8)
         #expect(expected.filter { $0.hasPrefix("swiss-cheese full runs/") }.count == 8 * 7 * 5)
     }
 
