@@ -49,6 +49,25 @@ public struct ClaimResult: Sendable {
         holmVerdict = verdict
     }
 
+    /// A correlation claim, "ρ > 0": `rho`'s value, its Fisher-transform interval and
+    /// one-sided p-values (`SpearmanCorrelation`); n counts runs, not seeds.
+    init(claim: String, citation: String, effect: String, correlation rho: SpearmanCorrelation) {
+        self.claim = claim
+        self.citation = citation
+        self.effect = effect
+        n = rho.n
+        mean = rho.rho
+        interval = (rho.low, rho.high)
+        method = "Spearman ρ, Fisher z (se 1.06/√(n−3)), 95 %"
+        margin = nil
+        marginNote = nil
+        interquartileMean = nil
+        pHeld = rho.pPositive
+        pNotHeld = rho.pNegative
+        verdict = Verdict(pHeld: pHeld, pNotHeld: pNotHeld)
+        holmVerdict = verdict
+    }
+
     /// A directional claim: the mean of `perSeed` (one effect per seed, or per seed pair when
     /// `paired`) is above zero.
     public init(claim: String, citation: String, effect: String, perSeed: [Double], paired: Bool) {

@@ -1,45 +1,104 @@
-/// The claims of the mechanisms study (Lyle et al. 2023, 2024), per group: how the baseline's
-/// diagnostics move from the first task end to the last, and what LayerNorm and weight decay
-/// change, all paired by seed.
+import Experiments
+
+/// The claims of the mechanisms study (Lyle et al. 2023, 2024), per group, none contrasting a
+/// plasticity measure with task 1:
+///
+/// - the baseline loses plasticity: its judged metric minus the `fresh` variant's, paired by
+///   seed and task, mean over tasks 2…T (as in `SwissCheeseClaims`; needs `fresh`);
+/// - plasticity loss coincides with each mechanism *across* variants and seeds: Spearman's ρ
+///   (`SpearmanCorrelation`) over every run but `fresh`'s between the mechanism's change and
+///   the run's probe plasticity loss (mean over tasks 2…T of `probe.plasticity_loss`, a fresh
+///   network of the run's own architecture as reference), held when its interval lies above 0.
+///   Mechanisms: parameter norm (task T − task 1), pre-activation shift before normalisation
+///   (mean over layers of the mean's drift from initialisation at task T: `preact.prenorm_*`
+///   where a layer has a normalisation, `preact.*` elsewhere) and Hessian λ_max (task T − task 1);
+/// - LayerNorm reduces the pre-activation shift, measured before normalisation (baseline −
+///   layernorm at task T, paired by seed: can fail, since LayerNorm hides the shift only
+///   from its output);
+/// - weight decay bounds the parameter norm (baseline − L2 at task T), labelled a manipulation
+///   check: weight decay acts on the norm by construction.
 enum MechanismsClaims {
+    static let citation2023 = "Lyle et al. 2023, Section 4"
+    static let citation2024 = "Lyle et al. 2024, Section 4"
+
     static func evaluate(_ r: StudyResults) -> [ClaimResult] {
         var out: [ClaimResult] = []
         for group in r.plan.groups {
             let (metric, higher) = r.primaryMetric(group: group)
-            let sign = higher ? 1.0 : -1.0
-            func add(_ claim: String, _ citation: String, _ effect: String, _ a: [Int: Double], _ b: [Int: Double]) {
-                let d = pairedDifferences(a, b)
-                guard !d.isEmpty else { return }
-                out.append(ClaimResult(claim: claim, citation: citation, effect: effect, perSeed: d, paired: true))
+            if r.plan.variants.contains(SwissCheeseClaims.fresh), let lost = DeclaredClaims.evaluate(DeclaredClaim(
+                kind: .freshReferenced, claim: "The baseline loses plasticity on \(group): it fits each task after the first worse than a fresh network.",
+                citation: "Lyle et al. 2023, Fig. 1", group: group, variant: "baseline", metric: metric,
+                reference: .variant(SwissCheeseClaims.fresh), higherIsBetter: higher, fromTask: 2), r) {
+                out.append(lost)
             }
-            func baseline(_ name: String, task: Int) -> [Int: Double] {
-                r.valuesBySeed(group: group, variant: "baseline", metric: name, task: task)
+            let mechanisms: [(name: String, effect: String, citation: String, change: (String) -> [Int: Double])] = [
+                ("parameter-norm growth", "param_norm, task T − task 1", citation2024,
+                 { change(r, group, $0, "param_norm") }),
+                ("pre-activation shift", "mean over layers of the pre-activation mean's drift from init before normalisation, task T", citation2024,
+                 { shift(r, group, $0) }),
+                ("Hessian λ_max growth", "hessian.lambda_max, task T − task 1", citation2023,
+                 { change(r, group, $0, "hessian.lambda_max") }),
+            ]
+            for m in mechanisms {
+                if let c = correlation(r, group: group, mechanism: m.name, effect: m.effect, citation: m.citation, change: m.change) {
+                    out.append(c)
+                }
             }
-            func drift(_ variant: String, task: Int) -> [Int: Double] {
-                r.layerMeanBySeed(group: group, variant: variant, prefix: "preact.mean_drift_init", task: task)
-            }
-            add("The baseline loses plasticity on \(group).", "Lyle et al. 2023, Fig. 1",
-                "baseline \(metric), first task − last task" + (higher ? "" : " (negated)"),
-                baseline(metric, task: 0).mapValues { sign * $0 }, baseline(metric, task: -1).mapValues { sign * $0 })
-            add("The baseline's parameter norm grows as it loses plasticity (\(group)).", "Lyle et al. 2024, Section 4.2",
-                "baseline param_norm, last task end − first task end", baseline("param_norm", task: -1), baseline("param_norm", task: 0))
-            add("The baseline's pre-activations drift away from their initial distribution (\(group)).", "Lyle et al. 2024, Section 4.1",
-                "baseline mean over layers of preact.mean_drift_init, last task end − first task end",
-                drift("baseline", task: -1), drift("baseline", task: 0))
-            add("Plasticity loss coincides with a growing Hessian top eigenvalue (\(group)).", "Lyle et al. 2023, Section 4",
-                "baseline hessian.lambda_max, last task end − first task end",
-                baseline("hessian.lambda_max", task: -1), baseline("hessian.lambda_max", task: 0))
             if r.plan.variants.contains("layernorm") {
-                add("LayerNorm removes the pre-activation shift (\(group)).", "Lyle et al. 2024, Section 5",
-                    "last-task mean over layers of preact.mean_drift_init, baseline − layernorm",
-                    drift("baseline", task: -1), drift("layernorm", task: -1))
+                add(&out, "LayerNorm reduces the pre-activation shift, measured before normalisation (\(group)).", citation2024,
+                    "task-T mean over layers of the pre-activation mean's drift from init before normalisation, baseline − layernorm",
+                    shift(r, group, "baseline"), shift(r, group, "layernorm"))
             }
             if r.plan.variants.contains("L2") {
-                add("Weight decay bounds the parameter norm (\(group)).", "Lyle et al. 2024, Section 5",
-                    "last-task param_norm, baseline − L2",
-                    baseline("param_norm", task: -1), r.valuesBySeed(group: group, variant: "L2", metric: "param_norm", task: -1))
+                add(&out, "Manipulation check: weight decay bounds the parameter norm (\(group)).", citation2024,
+                    "task-T param_norm, baseline − L2",
+                    r.valuesBySeed(group: group, variant: "baseline", metric: "param_norm", task: -1),
+                    r.valuesBySeed(group: group, variant: "L2", metric: "param_norm", task: -1))
             }
         }
         return out
+    }
+
+    /// A directional claim on a − b paired by seed, when any seed has both.
+    static func add(_ out: inout [ClaimResult], _ claim: String, _ citation: String, _ effect: String,
+                    _ a: [Int: Double], _ b: [Int: Double]) {
+        let d = pairedDifferences(a, b)
+        guard !d.isEmpty else { return }
+        out.append(ClaimResult(claim: claim, citation: citation, effect: effect, perSeed: d, paired: true))
+    }
+
+    /// `metric` at task T minus at task 1, by seed.
+    static func change(_ r: StudyResults, _ group: String, _ variant: String, _ metric: String) -> [Int: Double] {
+        let first = r.valuesBySeed(group: group, variant: variant, metric: metric, task: 0)
+        var out: [Int: Double] = [:]
+        for (seed, last) in r.valuesBySeed(group: group, variant: variant, metric: metric, task: -1) {
+            if let start = first[seed] { out[seed] = last - start }
+        }
+        return out
+    }
+
+    /// The pre-activation mean's drift from initialisation before normalisation at task T, mean
+    /// over layers, by seed (`preact.prenorm_mean_drift_init` where the run records it, else
+    /// `preact.mean_drift_init`, which is the same quantity for a layer without normalisation).
+    static func shift(_ r: StudyResults, _ group: String, _ variant: String) -> [Int: Double] {
+        let plain = r.layerMeanBySeed(group: group, variant: variant, prefix: "preact.mean_drift_init", task: -1)
+        let before = r.layerMeanBySeed(group: group, variant: variant, prefix: "preact.prenorm_mean_drift_init", task: -1)
+        return plain.merging(before, uniquingKeysWith: { $1 })
+    }
+
+    /// The correlation claim of one mechanism: Spearman's ρ over every run but `fresh`'s
+    /// between its change and its probe plasticity loss; nil with fewer than 4 runs having both.
+    static func correlation(_ r: StudyResults, group: String, mechanism: String, effect: String, citation: String,
+                            change: (String) -> [Int: Double]) -> ClaimResult? {
+        var pairs: [(x: Double, y: Double)] = []
+        for variant in r.plan.variants where variant != SwissCheeseClaims.fresh {
+            let x = change(variant), y = SwissCheeseClaims.probePlasticityLoss(r, group: group, variant: variant)
+            for seed in x.keys.sorted() { if let loss = y[seed] { pairs.append((x[seed]!, loss)) } }
+        }
+        let rho = SpearmanCorrelation(pairs)
+        guard rho.rho.isFinite else { return nil }
+        return ClaimResult(claim: "Runs with more \(mechanism) lose more plasticity (\(group)).", citation: citation,
+                           effect: "Spearman ρ over variants × seeds: \(effect) vs probe.plasticity_loss (mean over tasks 2–T)",
+                           correlation: rho)
     }
 }

@@ -38,16 +38,20 @@ enum SwissCheeseClaims {
     /// probe values.
     static func keepsPlasticity(_ r: StudyResults, group: String) -> ClaimResult? {
         guard r.plan.variants.contains(combined), let margin = r.plan.groupMargins[group] else { return nil }
-        // Oriented so that higher is better: minus the mean probe plasticity loss over tasks 2…T.
-        func kept(_ variant: String) -> [Int: Double] {
-            DeclaredClaims.effects(DeclaredClaim(
-                kind: .freshReferenced, claim: "", citation: "", group: group, variant: variant, metric: "probe.loss",
-                reference: .metric("probe.loss_fresh"), higherIsBetter: false, fromTask: 2), r).mapValues { -$0 }
-        }
+        // Oriented so that higher is better.
+        func kept(_ variant: String) -> [Int: Double] { probePlasticityLoss(r, group: group, variant: variant).mapValues { -$0 } }
         let rivals = r.plan.variants.filter { $0 != combined && $0 != fresh }.map { (name: $0, values: kept($0)) }
         return ClaimResult.tiedBest(
             claim: "LayerNorm + L2 keeps plasticity best or tied-best on \(group).", citation: "Lyle et al. 2024, Table 1",
             effect: "rival's − \(combined)'s probe.plasticity_loss, mean over tasks 2–T",
             best: kept(combined), rivals: rivals, margin: margin)
+    }
+
+    /// Per seed, the mean over tasks 2…T of `probe.plasticity_loss` (`probe.loss` −
+    /// `probe.loss_fresh`: the run's network against a fresh one of its own architecture).
+    static func probePlasticityLoss(_ r: StudyResults, group: String, variant: String) -> [Int: Double] {
+        DeclaredClaims.effects(DeclaredClaim(
+            kind: .freshReferenced, claim: "", citation: "", group: group, variant: variant, metric: "probe.loss",
+            reference: .metric("probe.loss_fresh"), higherIsBetter: false, fromTask: 2), r)
     }
 }
