@@ -17,14 +17,14 @@ SCALES = ["standard", "full"]
 
 # What each paper reports, per claim kind (first matching pattern wins).
 PAPER = {
-    "swiss-cheese": [(r"loses plasticity", "the baseline loses plasticity on every protocol (Lyle et al. 2024, Fig. 1)"),
+    "swiss-cheese": [(r"loses plasticity", "the baseline fits each later task worse than a fresh network, on every protocol (Lyle et al. 2024, Fig. 1)"),
                      (r"best or tied-best", "LayerNorm + L2 is best or near-best on nearly every protocol (Lyle et al. 2024, Table 1)")],
-    "mechanisms": [(r"parameter norm grows", "parameter norm grows with plasticity loss (Lyle et al. 2024 §4)"),
+    "mechanisms": [(r"parameter-norm growth", "parameter norm grows with plasticity loss (Lyle et al. 2024 §4)"),
                    (r"loses plasticity", "random-label training loses plasticity (Lyle et al. 2023)"),
-                   (r"pre-activations drift", "pre-activation distribution shift accompanies it (Lyle et al. 2024 §4)"),
+                   (r"pre-activation shift lose", "pre-activation distribution shift accompanies it (Lyle et al. 2024 §4)"),
                    (r"Hessian", "curvature (Hessian λ_max) changes with plasticity loss (Lyle et al. 2023 §4)"),
-                   (r"LayerNorm removes", "LayerNorm removes the pre-activation shift (Lyle et al. 2024)"),
-                   (r"Weight decay bounds", "weight decay bounds the norm (Lyle et al. 2024)")],
+                   (r"LayerNorm re", "LayerNorm removes the pre-activation shift (Lyle et al. 2024)"),
+                   (r"eight decay bounds", "weight decay bounds the norm (Lyle et al. 2024)")],
     "target-scale": [(r"large targets leaves less", "large-offset targets damage probe plasticity (Lyle et al. 2023, 2024)"),
                      (r"distributional", "a distributional loss mitigates it (Lyle et al. 2024)")],
     "shift-smoothness": [(r"less plastic than a fresh", "abrupt re-draws leave the network less plastic (Lyle et al. 2024)"),

@@ -1,4 +1,5 @@
 import Experiments
+import Networks
 
 /// The claims of the mechanisms study (Lyle et al. 2023, 2024), per group, none contrasting a
 /// plasticity measure with task 1:
@@ -78,12 +79,14 @@ enum MechanismsClaims {
     }
 
     /// The pre-activation mean's drift from initialisation before normalisation at task T, mean
-    /// over layers, by seed (`preact.prenorm_mean_drift_init` where the run records it, else
-    /// `preact.mean_drift_init`, which is the same quantity for a layer without normalisation).
+    /// over layers, by seed: `preact.prenorm_mean_drift_init` for a normalised network,
+    /// `preact.mean_drift_init` (the same quantity there) for one without normalisation. A
+    /// normalised run that did not record the prenorm drift (made before it existed) has no
+    /// value: its post-normalisation drift would hide the shift by construction.
     static func shift(_ r: StudyResults, _ group: String, _ variant: String) -> [Int: Double] {
-        let plain = r.layerMeanBySeed(group: group, variant: variant, prefix: "preact.mean_drift_init", task: -1)
-        let before = r.layerMeanBySeed(group: group, variant: variant, prefix: "preact.prenorm_mean_drift_init", task: -1)
-        return plain.merging(before, uniquingKeysWith: { $1 })
+        let normalised = r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment.map { $0.model.norm != .none } ?? false
+        let prefix = normalised ? "preact.prenorm_mean_drift_init" : "preact.mean_drift_init"
+        return r.layerMeanBySeed(group: group, variant: variant, prefix: prefix, task: -1)
     }
 
     /// The correlation claim of one mechanism: Spearman's ρ over every run but `fresh`'s

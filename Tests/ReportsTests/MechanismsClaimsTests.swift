@@ -26,6 +26,8 @@ import Experiments
         label = "fresh"
         [[variants]]
         label = "layernorm"
+        [variants.config.model]
+        norm = "layernorm"
         [[variants]]
         label = "L2"
         """
@@ -99,6 +101,21 @@ import Experiments
         #expect(claims[4].verdict == .notHeld && abs(claims[4].mean + 0.8) < 1e-9)
         // 15 + s − (12 + 0.2 s) = 3 + 0.8 s, mean 4.6.
         #expect(claims[5].verdict == .held && abs(claims[5].mean - 4.6) < 1e-9)
+    }
+
+    /// A LayerNorm run made before the prenorm statistics existed has no shift to compare:
+    /// its drift after normalisation (0.01) must not stand in for it.
+    @Test func aNormalisedRunWithoutPrenormStatisticsHasNoShift() throws {
+        let results = try results()
+        for run in results.runs where run.variant == "layernorm" {
+            let dir = results.directory.appendingPathComponent("runs/random-labels/layernorm/seed-\(run.seed)/metrics.jsonl")
+            let text = try String(contentsOf: dir, encoding: .utf8)
+            try text.replacingOccurrences(of: "preact.prenorm_mean_drift_init", with: "unrelated").write(to: dir, atomically: true, encoding: .utf8)
+        }
+        let claims = StudyClaims.evaluate(try StudyResults(plan: results.plan, directory: results.directory))
+        #expect(!claims.contains { $0.claim.hasPrefix("LayerNorm reduces") })
+        // The shift correlation then pools the other two variants only (10 runs).
+        #expect(claims.first { $0.claim.hasPrefix("Runs with more pre-activation shift") }?.n == 10)
     }
 
     @Test func spearmanMatchesSciPy() {
