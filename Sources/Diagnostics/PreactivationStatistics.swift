@@ -57,13 +57,14 @@ public struct PreactivationStatistics: Sendable, Equatable {
 public func preactivationMetrics(_ context: DiagnosticContext) throws -> DiagnosticValues {
     var values = DiagnosticValues()
     let names = context.layers.map(\.name)
-    let normalised = context.layers.map { $0.prenormalization != nil }
-    let kinds: [(prefix: String, stats: [PreactivationStatistics], reference: (DiagnosticReferences.Snapshot) -> [PreactivationStatistics])] = [
-        ("preact.", context.layers.map { PreactivationStatistics($0) }, \.preactivations),
-        ("preact.prenorm_", context.layers.map { PreactivationStatistics(prenormalization: $0) }, \.prenormalization),
+    // After normalisation every layer is named; before it, only the layers that have one.
+    let kinds: [(prefix: String, layers: [Int], stats: [PreactivationStatistics],
+                 reference: (DiagnosticReferences.Snapshot) -> [PreactivationStatistics])] = [
+        ("preact.", Array(context.layers.indices), context.layers.map { PreactivationStatistics($0) }, \.preactivations),
+        ("preact.prenorm_", context.layers.indices.filter { context.layers[$0].prenormalization != nil },
+         context.layers.map { PreactivationStatistics(prenormalization: $0) }, \.prenormalization),
     ]
-    for (prefix, stats, reference) in kinds {
-        let layers = prefix == "preact." ? Array(stats.indices) : stats.indices.filter { normalised[$0] }
+    for (prefix, layers, stats, reference) in kinds {
         for i in layers { values.set(prefix + "mean." + names[i], stats[i].mean) }
         for i in layers { values.set(prefix + "std." + names[i], stats[i].std) }
         for (label, snapshot) in [("init", context.references.initial), ("task", context.references.taskStart)] {

@@ -31,41 +31,38 @@ public struct ClaimResult: Sendable {
     /// The verdict after Holm's adjustment over the study's claims (set by `StudyClaims`).
     public internal(set) var holmVerdict: Verdict
 
-    init(claim: String, citation: String, effect: String, interval t: StudentTInterval, method: String,
-         margin: (value: Double, note: String)?, perSeed: [Double], pHeld: Double, pNotHeld: Double) {
+    init(claim: String, citation: String, effect: String, n: Int, mean: Double, interval: (low: Double, high: Double),
+         method: String, margin: (value: Double, note: String)?, interquartileMean: Double?, pHeld: Double, pNotHeld: Double) {
         self.claim = claim
         self.citation = citation
         self.effect = effect
-        n = t.n
-        mean = t.mean
-        interval = (t.low, t.high)
+        self.n = n
+        self.mean = mean
+        self.interval = interval
         self.method = method
         self.margin = margin?.value
         marginNote = margin?.note
-        interquartileMean = perSeed.count >= 5 ? Statistics.interquartileMean(perSeed) : nil
+        self.interquartileMean = interquartileMean
         self.pHeld = pHeld
         self.pNotHeld = pNotHeld
         verdict = Verdict(pHeld: pHeld, pNotHeld: pNotHeld)
         holmVerdict = verdict
     }
 
+    init(claim: String, citation: String, effect: String, interval t: StudentTInterval, method: String,
+         margin: (value: Double, note: String)?, perSeed: [Double], pHeld: Double, pNotHeld: Double) {
+        self.init(claim: claim, citation: citation, effect: effect, n: t.n, mean: t.mean, interval: (t.low, t.high),
+                  method: method, margin: margin,
+                  interquartileMean: perSeed.count >= 5 ? Statistics.interquartileMean(perSeed) : nil,
+                  pHeld: pHeld, pNotHeld: pNotHeld)
+    }
+
     /// A correlation claim, "ρ > 0": `rho`'s value, its Fisher-transform interval and
     /// one-sided p-values (`SpearmanCorrelation`); n counts runs, not seeds.
     init(claim: String, citation: String, effect: String, correlation rho: SpearmanCorrelation) {
-        self.claim = claim
-        self.citation = citation
-        self.effect = effect
-        n = rho.n
-        mean = rho.rho
-        interval = (rho.low, rho.high)
-        method = "Spearman ρ, Fisher z (se 1.06/√(n−3)), 95 %"
-        margin = nil
-        marginNote = nil
-        interquartileMean = nil
-        pHeld = rho.pPositive
-        pNotHeld = rho.pNegative
-        verdict = Verdict(pHeld: pHeld, pNotHeld: pNotHeld)
-        holmVerdict = verdict
+        self.init(claim: claim, citation: citation, effect: effect, n: rho.n, mean: rho.rho, interval: (rho.low, rho.high),
+                  method: "Spearman ρ, Fisher z (se 1.06/√(n−3)), 95 %", margin: nil, interquartileMean: nil,
+                  pHeld: rho.pPositive, pNotHeld: rho.pNegative)
     }
 
     /// A directional claim: the mean of `perSeed` (one effect per seed, or per seed pair when

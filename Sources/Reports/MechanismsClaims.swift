@@ -4,8 +4,8 @@ import Networks
 /// The claims of the mechanisms study (Lyle et al. 2023, 2024), per group, none contrasting a
 /// plasticity measure with task 1:
 ///
-/// - the baseline loses plasticity: its judged metric minus the `fresh` variant's, paired by
-///   seed and task, mean over tasks 2…T (as in `SwissCheeseClaims`; needs `fresh`);
+/// - the baseline loses plasticity (`FreshReference.baselineLosesPlasticity`, as in
+///   `SwissCheeseClaims`);
 /// - plasticity loss coincides with each mechanism *across* variants and seeds: Spearman's ρ
 ///   (`SpearmanCorrelation`) over every run but `fresh`'s between the mechanism's change and
 ///   the run's probe plasticity loss (mean over tasks 2…T of `probe.plasticity_loss`, a fresh
@@ -25,11 +25,7 @@ enum MechanismsClaims {
     static func evaluate(_ r: StudyResults) -> [ClaimResult] {
         var out: [ClaimResult] = []
         for group in r.plan.groups {
-            let (metric, higher) = r.primaryMetric(group: group)
-            if r.plan.variants.contains(SwissCheeseClaims.fresh), let lost = DeclaredClaims.evaluate(DeclaredClaim(
-                kind: .freshReferenced, claim: "The baseline loses plasticity on \(group): it fits each task after the first worse than a fresh network.",
-                citation: "Lyle et al. 2023, Fig. 1", group: group, variant: "baseline", metric: metric,
-                reference: .variant(SwissCheeseClaims.fresh), higherIsBetter: higher, fromTask: 2), r) {
+            if let lost = FreshReference.baselineLosesPlasticity(r, group: group, citation: "Lyle et al. 2023, Fig. 1") {
                 out.append(lost)
             }
             let mechanisms: [(name: String, effect: String, citation: String, change: (String) -> [Int: Double])] = [
@@ -94,8 +90,8 @@ enum MechanismsClaims {
     static func correlation(_ r: StudyResults, group: String, mechanism: String, effect: String, citation: String,
                             change: (String) -> [Int: Double]) -> ClaimResult? {
         var pairs: [(x: Double, y: Double)] = []
-        for variant in r.plan.variants where variant != SwissCheeseClaims.fresh {
-            let x = change(variant), y = SwissCheeseClaims.probePlasticityLoss(r, group: group, variant: variant)
+        for variant in r.plan.variants where variant != FreshReference.variant {
+            let x = change(variant), y = FreshReference.probePlasticityLoss(r, group: group, variant: variant)
             for seed in x.keys.sorted() { if let loss = y[seed] { pairs.append((x[seed]!, loss)) } }
         }
         let rho = SpearmanCorrelation(pairs)

@@ -52,20 +52,15 @@ import Experiments
     /// train_accuracy = 0.95. Task 1 gets absurd values that must not matter.
     static func makeStudy(_ text: String = study) throws -> (StudyPlan, URL) {
         let plan = try StudyPlan(text: text, file: "declared.toml", scale: "quick")
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("declared-\(UUID().uuidString)")
-        for run in plan.runs {
-            let runDir = dir.appendingPathComponent(run.relativePath)
-            try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
+        let dir = try writeFakeStudy(plan, name: "declared", summary: "{\"status\": \"finished\"}") { run in
             let s = Double(run.seed)
-            let lines = (1...4).map { k -> String in
+            return (1...4).map { k -> String in
                 let task = Double(k)
                 let accuracy = k == 1 ? 7.0 : run.variant == "baseline" ? 1 - 0.05 * (s + 1) * task : 0.95
                 let probe = k == 1 ? 99.0 : 0.2 + 0.1 * task + 0.02 * s
                 let fresh = k == 1 ? -99.0 : 0.2 + 0.01 * s
                 return "{\"event\": \"task_end\", \"task\": \(k), \"train_accuracy\": \(accuracy), \"probe.loss\": \(probe), \"probe.loss_fresh\": \(fresh)}"
             }
-            try (lines.joined(separator: "\n") + "\n").write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-            try "{\"status\": \"finished\"}".write(to: runDir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
         }
         return (plan, dir)
     }

@@ -63,18 +63,13 @@ import Experiments
 
     func results() throws -> StudyResults {
         let plan = try StudyPlan(text: Self.study, file: "study.toml", scale: "quick")
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mechanisms-\(UUID().uuidString)")
-        for run in plan.runs {
-            let runDir = dir.appendingPathComponent(run.relativePath)
-            try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
-            let lines = try (0..<3).map { t -> String in
+        let dir = try writeFakeStudy(plan, name: "mechanisms") { run in
+            try (0..<3).map { t -> String in
                 var r: [String: Any] = Self.record(run.variant, seed: run.seed, task: t)
                 r["event"] = "task_end"
                 r["task"] = t
                 return String(decoding: try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys]), as: UTF8.self)
             }
-            try (lines.joined(separator: "\n") + "\n").write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-            try "{}".write(to: runDir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
         }
         return try StudyResults(plan: plan, directory: dir)
     }

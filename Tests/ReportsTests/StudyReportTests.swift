@@ -49,10 +49,7 @@ import Experiments
     /// Every run's fresh probe network reaches 0.1.
     func makeStudy(_ text: String = Self.study) throws -> (StudyPlan, URL) {
         let plan = try StudyPlan(text: text, file: "study.toml", scale: "quick")
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("report-\(UUID().uuidString)")
-        for run in plan.runs {
-            let runDir = dir.appendingPathComponent(run.relativePath)
-            try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
+        let dir = try writeFakeStudy(plan, name: "report") { run in
             var lines: [String] = []
             for t in 0..<3 {
                 let (acc, loss, probe): (Double, Double, Double) = switch run.variant {
@@ -66,8 +63,7 @@ import Experiments
                 lines.append("{\"event\": \"task_end\", \"task\": \(t), \"train_accuracy\": \(acc), \"train_loss\": 0.1, \"task_mean_loss\": \(loss), "
                     + "\"probe.loss\": \(probe), \"probe.loss_fresh\": 0.1}")
             }
-            try (lines.joined(separator: "\n") + "\n").write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-            try "{}".write(to: runDir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+            return lines
         }
         return (plan, dir)
     }

@@ -9,17 +9,11 @@ import Experiments
 @Suite struct TargetScaleAndShiftTests {
     /// Writes one finished run per planned run with `records(run)` as its task-end records.
     func writeRuns(_ plan: StudyPlan, _ records: (StudyPlan.PlannedRun) -> [[String: Double]]) throws -> URL {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("study-\(UUID().uuidString)")
-        for run in plan.runs {
-            let runDir = dir.appendingPathComponent(run.relativePath)
-            try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
-            let lines = records(run).enumerated().map { t, fields in
+        try writeFakeStudy(plan, name: "study") { run in
+            records(run).enumerated().map { t, fields in
                 "{\"event\": \"task_end\", \"task\": \(t)" + fields.sorted { $0.key < $1.key }.map { ", \"\($0.key)\": \($0.value)" }.joined() + "}"
             }
-            try (lines.joined(separator: "\n") + "\n").write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-            try "{}".write(to: runDir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
         }
-        return dir
     }
 
     @Test(arguments: ["quick", "full"]) func targetScaleTargetsFitTheDistributionalSupport(scale: String) throws {

@@ -10,19 +10,14 @@ import Experiments
     @Test func gapsArePairedBySeed() throws {
         let text = StudyPresets.named("warm-start")!
         let plan = try StudyPlan(text: text, file: "warm-start.toml", scale: "quick", seeds: 3)
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("warm-\(UUID().uuidString)")
-        for run in plan.runs {
-            let runDir = dir.appendingPathComponent(run.relativePath)
-            try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
+        let dir = try writeFakeStudy(plan, name: "warm") { run in
             let warm = 0.80 + 0.02 * Double(run.seed)
             let accuracy = switch run.variant {
             case "scratch": warm + 0.03 + 0.01 * Double(run.seed)
             case "shrink & perturb": warm - 0.01
             default: warm
             }
-            let lines = (0..<2).map { "{\"event\": \"task_end\", \"task\": \($0), \"test_accuracy\": \($0 == 0 ? 0.7 : accuracy)}" }
-            try (lines.joined(separator: "\n") + "\n").write(to: runDir.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
-            try "{}".write(to: runDir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+            return (0..<2).map { "{\"event\": \"task_end\", \"task\": \($0), \"test_accuracy\": \($0 == 0 ? 0.7 : accuracy)}" }
         }
         let claims = StudyClaims.evaluate(try StudyResults(plan: plan, directory: dir))
         #expect(claims.count == 2)
