@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run by the BuildStamp plugin before every build: writes OUT/BuildStampValues.swift with the
+# Run by the BuildStamp plugin whenever git's HEAD, branch ref, index, Package.swift or a file
+# under Sources/ changed since its last run: writes OUT/BuildStampValues.swift with the
 # git commit the PlasticityLab checkout at PACKAGE is at, with "+changes" appended when a file
 # under Sources/ or Package.swift differs from that commit (tracked or untracked), and
 # "unknown" when PACKAGE is not the top of a git checkout or git is missing. The file is
