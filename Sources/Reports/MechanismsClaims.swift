@@ -2,20 +2,22 @@ import Experiments
 import Networks
 
 /// The claims of the mechanisms study (Lyle et al. 2023, 2024), per group, none contrasting a
-/// plasticity measure with task 1:
+/// plasticity measure with task 1 (design of 2026-12-08, docs/studies.md):
 ///
 /// - the baseline loses plasticity (`FreshReference.baselineLosesPlasticity`, as in
 ///   `SwissCheeseClaims`);
-/// - plasticity loss coincides with each mechanism *across* variants and seeds: Spearman's ρ
-///   (`SpearmanCorrelation`) over every run but `fresh`'s between the mechanism's change and
-///   the run's probe plasticity loss (mean over tasks 2…T of `probe.plasticity_loss`, a fresh
-///   network of the run's own architecture as reference), held when its interval lies above 0.
-///   Mechanisms: parameter norm (task T − task 1), pre-activation shift before normalisation
-///   (mean over layers of the mean's drift from initialisation at task T: `preact.prenorm_*`
-///   where a layer has a normalisation, `preact.*` elsewhere) and Hessian λ_max (task T − task 1);
-/// - LayerNorm reduces the pre-activation shift, measured before normalisation (baseline −
-///   layernorm at task T, paired by seed: can fail, since LayerNorm hides the shift only
-///   from its output);
+/// - *within an architecture*, plasticity loss coincides with each mechanism: Spearman's ρ
+///   stratified by architecture (`SpearmanCorrelation(strata:)`, ranks within the runs of one
+///   architecture) over every run but `fresh`'s, between the mechanism's change and the run's
+///   probe plasticity loss (mean over tasks 2…T of `probe.plasticity_loss`, a fresh network of
+///   the run's own architecture as reference), held when its interval lies above 0. Pooling
+///   architectures would rank a LayerNorm network's scale-free weights, which grow without
+///   costing plasticity, against an unnormalised one's. Mechanisms: parameter norm (task T −
+///   task 1), pre-activation shift in units of the pre-activations' spread (`shift`) and
+///   Hessian λ_max (task T − task 1);
+/// - LayerNorm reduces the pre-activation shift, measured before normalisation in units of its
+///   spread (baseline − layernorm at task T, paired by seed: can fail, since LayerNorm hides
+///   the shift only from its output);
 /// - weight decay bounds the parameter norm (baseline − L2 at task T), labelled a manipulation
 ///   check: weight decay acts on the norm by construction.
 enum MechanismsClaims {
@@ -31,7 +33,7 @@ enum MechanismsClaims {
             let mechanisms: [(name: String, effect: String, citation: String, change: (String) -> [Int: Double])] = [
                 ("parameter-norm growth", "param_norm, task T − task 1", citation2024,
                  { change(r, group, $0, "param_norm") }),
-                ("pre-activation shift", "mean over layers of the pre-activation mean's drift from init before normalisation, task T", citation2024,
+                ("pre-activation shift", "mean over layers of |μ_T − μ_init| / σ_T of the pre-activations before normalisation, task T", citation2024,
                  { shift(r, group, $0) }),
                 ("Hessian λ_max growth", "hessian.lambda_max, task T − task 1", citation2023,
                  { change(r, group, $0, "hessian.lambda_max") }),
@@ -43,7 +45,7 @@ enum MechanismsClaims {
             }
             if r.plan.variants.contains("layernorm") {
                 add(&out, "LayerNorm reduces the pre-activation shift, measured before normalisation (\(group)).", citation2024,
-                    "task-T mean over layers of the pre-activation mean's drift from init before normalisation, baseline − layernorm",
+                    "task-T mean over layers of |μ_T − μ_init| / σ_T of the pre-activations before normalisation, baseline − layernorm",
                     shift(r, group, "baseline"), shift(r, group, "layernorm"))
             }
             if r.plan.variants.contains("L2") {
@@ -74,30 +76,49 @@ enum MechanismsClaims {
         return out
     }
 
-    /// The pre-activation mean's drift from initialisation before normalisation at task T, mean
-    /// over layers, by seed: `preact.prenorm_mean_drift_init` for a normalised network,
-    /// `preact.mean_drift_init` (the same quantity there) for one without normalisation. A
-    /// normalised run that did not record the prenorm drift (made before it existed) has no
-    /// value: its post-normalisation drift would hide the shift by construction.
+    /// The pre-activation shift at task T in units of the pre-activations' spread, mean over
+    /// layers, by seed: per layer |μ_T − μ_init| / max(σ_T, 1e-8) of the normalisation's input
+    /// (`preact.prenorm_mean_drift_init.<ℓ>` / `preact.prenorm_std.<ℓ>`) for a normalised
+    /// network, of the pre-activations (`preact.mean_drift_init.<ℓ>` / `preact.std.<ℓ>`, the
+    /// same quantities there) for one without normalisation. Scale-free, so a LayerNorm
+    /// network's growing (scale-free) weights do not count as shift. A normalised run that did
+    /// not record the prenorm statistics (made before they existed) has no value: its
+    /// post-normalisation drift would hide the shift by construction.
     static func shift(_ r: StudyResults, _ group: String, _ variant: String) -> [Int: Double] {
         let normalised = r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment.map { $0.model.norm != .none } ?? false
-        let prefix = normalised ? "preact.prenorm_mean_drift_init" : "preact.mean_drift_init"
-        return r.layerMeanBySeed(group: group, variant: variant, prefix: prefix, task: -1)
+        let prefix = normalised ? "preact.prenorm_" : "preact."
+        let driftPrefix = prefix + "mean_drift_init."
+        var out: [Int: Double] = [:]
+        for run in r.runs(group: group, variant: variant) {
+            guard let metrics = r.record(run, task: -1) else { continue }
+            let ratios = metrics.compactMap { key, drift -> Double? in
+                guard key.hasPrefix(driftPrefix), let std = metrics[prefix + "std." + key.dropFirst(driftPrefix.count)] else { return nil }
+                return drift / Swift.max(std, 1e-8)
+            }
+            if !ratios.isEmpty { out[run.seed] = ratios.reduce(0, +) / Double(ratios.count) }
+        }
+        return out
     }
 
-    /// The correlation claim of one mechanism: Spearman's ρ over every run but `fresh`'s
-    /// between its change and its probe plasticity loss; nil with fewer than 4 runs having both.
+    /// The architecture of a variant's runs in `group` (its stratum in the correlations).
+    static func architecture(_ r: StudyResults, _ group: String, _ variant: String) -> String {
+        r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment.map { "\($0.model)" } ?? ""
+    }
+
+    /// The correlation claim of one mechanism: Spearman's ρ within architectures over every run
+    /// but `fresh`'s between its change and its probe plasticity loss; nil without enough runs.
     static func correlation(_ r: StudyResults, group: String, mechanism: String, effect: String, citation: String,
                             change: (String) -> [Int: Double]) -> ClaimResult? {
-        var pairs: [(x: Double, y: Double)] = []
+        var strata: [String: [(x: Double, y: Double)]] = [:]
         for variant in r.plan.variants where variant != FreshReference.variant {
             let x = change(variant), y = FreshReference.probePlasticityLoss(r, group: group, variant: variant)
-            for seed in x.keys.sorted() { if let loss = y[seed] { pairs.append((x[seed]!, loss)) } }
+            let stratum = architecture(r, group, variant)
+            for seed in x.keys.sorted() { if let loss = y[seed] { strata[stratum, default: []].append((x[seed]!, loss)) } }
         }
-        let rho = SpearmanCorrelation(pairs)
+        let rho = SpearmanCorrelation(strata: strata.keys.sorted().map { strata[$0]! })
         guard rho.rho.isFinite else { return nil }
-        return ClaimResult(claim: "Runs with more \(mechanism) lose more plasticity (\(group)).", citation: citation,
-                           effect: "Spearman ρ over variants × seeds: \(effect) vs probe.plasticity_loss (mean over tasks 2–T)",
+        return ClaimResult(claim: "Within an architecture, runs with more \(mechanism) lose more plasticity (\(group)).", citation: citation,
+                           effect: "Spearman ρ within architectures over variants × seeds: \(effect) vs probe.plasticity_loss (mean over tasks 2–T)",
                            correlation: rho)
     }
 }

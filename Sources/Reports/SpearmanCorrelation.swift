@@ -7,7 +7,13 @@ import Foundation
 /// - z = atanh ρ, se = 1.06 / √(n − 3); interval tanh(z ± 1.96 se);
 /// - p(ρ ≤ 0) = 1 − Φ(z / se), p(ρ ≥ 0) = Φ(z / se).
 ///
-/// Needs n ≥ 4 pairs with some spread in both; otherwise ρ is NaN and both p-values are 1.
+/// Stratified (`init(strata:)`, the correlation *within* strata such as architectures): each
+/// stratum's pairs are ranked within the stratum and the ranks centred on the stratum's mean
+/// rank; ρ is the pooled correlation of the centred ranks, Σ r̃ₓ r̃ᵧ / √(Σ r̃ₓ² Σ r̃ᵧ²), and
+/// se = 1.06 / √(n − 3 − (s − 1)) for s strata (a partial correlation's s − 1 indicator
+/// covariates). One stratum is the plain ρ above. A stratum with fewer than 2 pairs is left out.
+///
+/// Needs n ≥ s + 3 pairs with some spread in both; otherwise ρ is NaN and both p-values are 1.
 public struct SpearmanCorrelation: Sendable, Equatable {
     public let n: Int
     public let rho: Double
@@ -19,16 +25,26 @@ public struct SpearmanCorrelation: Sendable, Equatable {
     public let pNegative: Double
 
     public init(_ pairs: [(x: Double, y: Double)]) {
-        n = pairs.count
-        let rx = Self.ranks(pairs.map(\.x)), ry = Self.ranks(pairs.map(\.y))
-        let r = n >= 4 ? Self.pearson(rx, ry) : .nan
+        self.init(strata: [pairs])
+    }
+
+    public init(strata: [[(x: Double, y: Double)]]) {
+        let used = strata.filter { $0.count >= 2 }
+        n = used.reduce(0) { $0 + $1.count }
+        var rx: [Double] = [], ry: [Double] = []
+        for stratum in used {
+            rx += Self.centred(Self.ranks(stratum.map(\.x)))
+            ry += Self.centred(Self.ranks(stratum.map(\.y)))
+        }
+        let freedom = n - 3 - (used.count - 1)
+        let r = freedom >= 1 ? Self.centredCorrelation(rx, ry) : .nan
         guard r.isFinite else {
             (rho, low, high, pPositive, pNegative) = (.nan, .nan, .nan, 1, 1)
             return
         }
         rho = r
         // |ρ| = 1 has an infinite z: the interval closes on ρ and the p-values are 0 and 1.
-        let z = atanh(Swift.min(Swift.max(r, -1 + 1e-15), 1 - 1e-15)), se = 1.06 / Double(n - 3).squareRoot()
+        let z = atanh(Swift.min(Swift.max(r, -1 + 1e-15), 1 - 1e-15)), se = 1.06 / Double(freedom).squareRoot()
         let half = Distributions.normalQuantile(0.975) * se
         (low, high) = (tanh(z - half), tanh(z + half))
         pPositive = 1 - Distributions.normalCDF(z / se)
@@ -50,13 +66,19 @@ public struct SpearmanCorrelation: Sendable, Equatable {
         return out
     }
 
-    static func pearson(_ a: [Double], _ b: [Double]) -> Double {
-        let ma = Statistics.mean(a), mb = Statistics.mean(b)
+    /// `x` minus its mean.
+    static func centred(_ x: [Double]) -> [Double] {
+        let m = Statistics.mean(x)
+        return x.map { $0 - m }
+    }
+
+    /// The correlation of two centred series, NaN when either has no spread.
+    static func centredCorrelation(_ a: [Double], _ b: [Double]) -> Double {
         var ab = 0.0, aa = 0.0, bb = 0.0
         for i in a.indices {
-            ab += (a[i] - ma) * (b[i] - mb)
-            aa += (a[i] - ma) * (a[i] - ma)
-            bb += (b[i] - mb) * (b[i] - mb)
+            ab += a[i] * b[i]
+            aa += a[i] * a[i]
+            bb += b[i] * b[i]
         }
         return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : .nan
     }
