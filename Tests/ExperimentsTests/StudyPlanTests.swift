@@ -7,20 +7,20 @@ import Streams
     @Test func swissCheesePresetPlans() throws {
         let plan = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "quick")
         #expect(plan.runs.count == 4 * 7 * 5 && plan.groupMargins["random labels"] == StudyMargin(value: 0.1, isRelative: false))
-        #expect(plan.groupMargins["target offset"] == StudyMargin(value: 0.1, isRelative: false))
-        #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset"])
+        #expect(plan.groupMargins["target offset, class accuracy"] == StudyMargin(value: 0.1, isRelative: false))
+        #expect(plan.groups == ["random labels", "label permutation", "input permutation", "target offset, class accuracy"])
         #expect(plan.variants == ["baseline", "fresh", "layernorm", "L2", "ReDo", "shrink & perturb", "layernorm + L2"])
-        let run = plan.runs.first { $0.group == "target offset" && $0.variant == "layernorm + L2" && $0.seed == 1 }!
+        let run = try #require(plan.runs.first { $0.group == "target offset, class accuracy" && $0.variant == "layernorm + L2" && $0.seed == 1 })
         #expect(run.experiment!.stream.protocolName == .targetOffset && run.experiment!.stream.shiftPerTask == 2)
         #expect(run.experiment!.model.norm == .layernorm && run.experiment!.optimizer.weightDecay == 1e-5)
         #expect(run.experiment!.stream.tasks == 6 && run.experiment!.model.widths == [128, 128] && run.experiment!.seed == 1)
-        #expect(run.relativePath == "runs/target-offset/layernorm-l2/seed-1")
-        #expect(plan.groupMetrics["random labels"] == "train_accuracy" && plan.groupMetrics["target offset"] == "train_loss")
+        #expect(run.relativePath == "runs/target-offset-class-accuracy/layernorm-l2/seed-1")
+        #expect(plan.groupMetrics["random labels"] == "train_accuracy" && plan.groupMetrics["target offset, class accuracy"] == "train_accuracy")
         #expect(plan.runs.first { $0.variant == "L2" }!.experiment!.optimizer.weightDecay == 1e-3)
         let redo = plan.runs.first { $0.variant == "ReDo" }!
         #expect(redo.experiment!.interventions.map(\.name) == ["redo"] && redo.experiment!.interventions[0].parameters["every"] == .number(200))
         #expect(redo.experiment!.diagnostics.groups == ["units", "preactivations", "parameters", "features", "probe"])
-        #expect(redo.experiment!.diagnostics.probeTarget == "random_labels" && redo.experiment!.diagnostics.probeSteps == 250)
+        #expect(redo.experiment!.diagnostics.probeTarget == "random_labels" && redo.experiment!.diagnostics.probeSteps == 100)
         #expect(plan.runs.first { $0.variant == "fresh" }!.experiment!.interventions.map(\.name) == ["full-reset"])
         let full = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "full", seeds: 5)
         #expect(full.runs.count == 8 * 7 * 5 && full.runs[0].experiment!.stream.tasks == 30 && full.runs[0].experiment!.model.widths == [256, 256, 256])
@@ -28,6 +28,14 @@ import Streams
         let mlp = standard.runs.first { $0.group == "input permutation" && $0.variant == "layernorm" }!.experiment!
         #expect(standard.runs.count == 4 * 7 * 8 && standard.seeds == 8 && standard.groups.filter { $0.hasSuffix(", CNN") }.isEmpty)
         #expect(mlp.stream.tasks == 20 && mlp.stream.stepsPerTask == 2000 && mlp.stream.subset == 1000 && mlp.model.norm == .layernorm)
+        // Standard keeps the 2026-12-07 target-offset group (train_loss); standard-offset runs
+        // only the class-accuracy group on seeds 100–107, with its own manipulation check.
+        #expect(standard.groups.last == "target offset" && standard.groupMetrics["target offset"] == "train_loss")
+        let offset = try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "swiss-cheese", scale: "standard-offset")
+        #expect(offset.groups == ["target offset, class accuracy"] && offset.runs.count == 7 * 8)
+        #expect(offset.runs.map(\.seed).min() == 100 && offset.runs.map(\.seed).max() == 107)
+        #expect(offset.runs[0].experiment!.stream.tasks == 20 && offset.runs[0].experiment!.stream.stepsPerTask == 2000)
+        #expect(offset.checks.map(\.group) == ["target offset, class accuracy"])
         #expect(full.runs.first { $0.group == "random labels, CNN" }!.experiment!.model.widths == [32, 64, 128])
         // The pilot: seed 1000 only, the standard design with the weight-decay grid instead of
         // the two chosen L2 variants.
@@ -126,7 +134,7 @@ import Streams
         do { _ = try StudyPlan(text: bad, file: "s.toml", scale: "quick") } catch {
             #expect("\(error)".hasPrefix("s.toml: group 'random labels', variant 'L2': optimizer.weight_decay: expected a number"))
         }
-        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (full, pilot, quick, standard)")) {
+        #expect(throws: ConfigError(file: "s.toml", "unknown scale 'huge' (full, pilot, quick, standard, standard-offset)")) {
             try StudyPlan(text: StudyPresets.named("swiss-cheese")!, file: "s.toml", scale: "huge")
         }
     }
