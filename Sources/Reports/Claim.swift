@@ -61,7 +61,8 @@ public struct ClaimResult: Sendable {
     /// one-sided p-values (`SpearmanCorrelation`); n counts runs, not seeds.
     init(claim: String, citation: String, effect: String, correlation rho: SpearmanCorrelation) {
         self.init(claim: claim, citation: citation, effect: effect, n: rho.n, mean: rho.rho, interval: (rho.low, rho.high),
-                  method: "Spearman ρ, Fisher z (se 1.06/√(n−3)), 95 %", margin: nil, interquartileMean: nil,
+                  method: rho.strata > 1 ? "Spearman ρ within \(rho.strata) strata, Fisher z (se 1.06/√(n−\(rho.strata + 2))), 95 %"
+                      : "Spearman ρ, Fisher z (se 1.06/√(n−3)), 95 %", margin: nil, interquartileMean: nil,
                   pHeld: rho.pPositive, pNotHeld: rho.pNegative)
     }
 

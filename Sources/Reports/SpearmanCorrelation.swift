@@ -16,6 +16,8 @@ import Foundation
 /// Needs n ≥ s + 3 pairs with some spread in both; otherwise ρ is NaN and both p-values are 1.
 public struct SpearmanCorrelation: Sendable, Equatable {
     public let n: Int
+    /// The strata that entered (those with at least 2 pairs); 1 for the plain ρ.
+    public let strata: Int
     public let rho: Double
     public let low: Double
     public let high: Double
@@ -31,6 +33,7 @@ public struct SpearmanCorrelation: Sendable, Equatable {
     public init(strata: [[(x: Double, y: Double)]]) {
         let used = strata.filter { $0.count >= 2 }
         n = used.reduce(0) { $0 + $1.count }
+        self.strata = used.count
         var rx: [Double] = [], ry: [Double] = []
         for stratum in used {
             rx += Self.centred(Self.ranks(stratum.map(\.x)))

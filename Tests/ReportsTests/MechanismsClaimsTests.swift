@@ -96,6 +96,7 @@ import Experiments
         // and L2; layernorm) as their plasticity loss (1 + 0.1 s, 0.5 + 0.02 s; 0.2 + 0.01 s)
         // does: ρ = 1 over 15 runs in 2 strata.
         #expect(claims[1].verdict == .held && abs(claims[1].mean - 1) < 1e-12 && claims[1].n == 15)
+        #expect(claims[1].method == "Spearman ρ within 2 strata, Fisher z (se 1.06/√(n−4)), 95 %")
         // The shift in units of spread (baseline 2 + 0.1 s, L2 0.5; LayerNorm 3 / (10 + s), not
         // its 0.01 after normalisation): ρ within architectures by SciPy.
         #expect(abs(claims[2].mean - 0.7154547587901781) < 1e-12 && claims[2].verdict == .held)
@@ -145,7 +146,7 @@ import Experiments
         func pairs(_ x: [Double], _ y: [Double]) -> [(x: Double, y: Double)] { zip(x, y).map { (x: $0, y: $1) } }
         let a = SpearmanCorrelation(strata: [pairs([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), pairs([10, 20, 30, 40], [4, 3, 2, 1.5]),
                                              pairs([7, 8, 9], [1, 3, 2]), pairs([100], [0])])
-        #expect(a.n == 12 && abs(a.rho - 0.23529411764705882) < 1e-12)
+        #expect(a.n == 12 && a.strata == 3 && abs(a.rho - 0.23529411764705882) < 1e-12)
         #expect(abs(a.low - -0.49710835707755885) < 1e-9 && abs(a.high - 0.7719078070408804) < 1e-9)
         #expect(abs(a.pPositive - 0.27475143225998355) < 1e-9)
         // One stratum is the plain ρ; a shift of one stratum's values changes nothing.
