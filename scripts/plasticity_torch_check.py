@@ -168,8 +168,8 @@ def main():
             last = results[f"{variant}/{seed}"][-1]
             print(f"{variant} seed {seed}: {time.time() - start:.0f} s, task {args.tasks}: "
                   + ", ".join(f"{k} {v:.4g}" for k, v in last.items() if k != "task"), file=sys.stderr, flush=True)
-    if args.out:
-        args.out.write_text(json.dumps(results, indent=1))
+            if args.out:  # after every run, so a stopped check keeps what it finished
+                args.out.write_text(json.dumps(results, indent=1))
     summarise(args.protocol, variants, results)
 
 

@@ -76,6 +76,8 @@ public struct RLRunConfig: Sendable, Equatable {
         let bins = try d.int("bins", 51, min: 2, max: 10_000)
         let range = Float(try d.double("value_range", 50))
         let delta = Float(try d.double("delta", 1))
+        if range <= 0 { throw d.error("value_range", "must be > 0 (the support is [−value_range, value_range]), got \(range)") }
+        if delta <= 0 { throw d.error("delta", "must be > 0, got \(delta)") }
         s.loss = try LossKind(name: loss, delta: delta, minimum: -range, maximum: range, bins: bins)
         s.doubleDQN = try d.bool("double", true)
         s.replayCapacity = try d.int("replay", s.replayCapacity, min: 1, max: 10_000_000)
@@ -89,7 +91,16 @@ public struct RLRunConfig: Sendable, Equatable {
         s.gamma = Float(try d.double("gamma", Double(s.gamma)))
         s.hiddenWidth = try d.int("hidden", s.hiddenWidth, min: 1, max: ConfigLimits.width)
         s.convolutionChannels = try d.int("conv_channels", s.convolutionChannels, min: 1, max: ConfigLimits.width)
-        do { try s.validate() } catch { throw d.error("lr", "\(error)") }
+        // Each value is judged at its own key, so the error names the key and its line.
+        func require(_ ok: Bool, _ key: String, _ problem: String) throws { if !ok { throw d.error(key, problem) } }
+        try require(s.learningRate > 0, "lr", "must be > 0, got \(s.learningRate)")
+        try require(s.adamEpsilon > 0, "adam_eps", "must be > 0, got \(s.adamEpsilon)")
+        try require(s.weightDecay >= 0, "weight_decay", "must be ≥ 0, got \(s.weightDecay)")
+        try require((0...1).contains(s.gamma), "gamma", "must be in [0, 1], got \(s.gamma)")
+        try require((0...1).contains(s.epsilonStart), "epsilon_start", "must be in [0, 1], got \(s.epsilonStart)")
+        try require((0...1).contains(s.epsilonEnd), "epsilon_end", "must be in [0, 1], got \(s.epsilonEnd)")
+        try require(s.replayCapacity >= s.batchSize, "replay", "must hold at least one batch (\(s.batchSize)), got \(s.replayCapacity)")
+        do { try s.validate() } catch { throw ConfigError(file: file, "dqn: \(error)") }
         try d.finish()
         c.dqn = s
         c.run.interventions = try root.interventionSpecs()

@@ -5,12 +5,30 @@
 ///   would also refuse such a line inside a multi-line string or array, which no
 ///   PlasticityLab config or study needs);
 /// - a `}` that does not close a `{`, e.g. `widths = [16, }` (outside strings and comments).
-/// Both are invalid TOML, so no valid config is refused.
+/// It also refuses the control characters TOML forbids everywhere (U+0000–U+0008, U+000B,
+/// U+000C, U+000E–U+001F, U+007F, and a carriage return not followed by a line feed): toml++
+/// stopped reading at a NUL byte and returned the table before it, so a file with a NUL after
+/// its first line silently ran with the defaults.
+/// All are invalid TOML, so no valid config is refused.
 enum TOMLPrecheck {
     /// Throws `ConfigError` naming `file` and the line of the first such construct.
     static func check(_ text: String, file: String) throws {
+        let bytes = Array(text.utf8)
+        try checkControlCharacters(bytes, file: file)
         try checkHeaders(text, file: file)
-        try checkBraces(Array(text.utf8), file: file)
+        try checkBraces(bytes, file: file)
+    }
+
+    private static func checkControlCharacters(_ bytes: [UInt8], file: String) throws {
+        var line = 1
+        for (i, c) in bytes.enumerated() {
+            if c == 0x0A { line += 1; continue }
+            let forbidden = (c < 0x20 && c != 0x09 && c != 0x0D) || c == 0x7F || (c == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A))
+            if forbidden {
+                let code = String(c, radix: 16, uppercase: true)
+                throw ConfigError(file: file, line: line, "invalid TOML: control character U+\(String(repeating: "0", count: 4 - code.count))\(code) is not allowed")
+            }
+        }
     }
 
     private static func checkHeaders(_ text: String, file: String) throws {

@@ -43,4 +43,19 @@ import Testing
         // Braces in strings, multi-line strings and comments are not counted.
         #expect(error("name = \"}\" # }\nx = '''\n}\n'''\n[model]\nwidths = [\n  16, # }\n]\n")?.hasPrefix("c.toml:2: x: unknown key") == true)
     }
+
+    /// Issue 45: a NUL byte after line 1 made toml++ stop reading, so the run silently used the
+    /// defaults for everything after it; every control character TOML forbids is refused.
+    @Test func controlCharactersAreOneLineErrors() {
+        #expect(error("seed = 3\n\u{0}[train]\nbatch_size = 8\n") == "c.toml:2: invalid TOML: control character U+0000 is not allowed")
+        #expect(error("[train]\nbatch_size = 8 # bell \u{7}\n") == "c.toml:2: invalid TOML: control character U+0007 is not allowed")
+        #expect(error("seed = 3\n\n\n\u{7F}\n") == "c.toml:4: invalid TOML: control character U+007F is not allowed")
+        #expect(error("seed = 3\rtasks = 2\n") == "c.toml:1: invalid TOML: control character U+000D is not allowed")
+        // Tabs and CRLF line ends are TOML.
+        #expect(error("[train]\r\n\tbatch_size = 8\r\n") == nil)
+        let sweep = "name = \"s\"\n[grid]\n\u{1B}x = [1]\n"
+        #expect(throws: ConfigError(file: "s.toml", line: 3, "invalid TOML: control character U+001B is not allowed")) {
+            try SweepPlan(text: sweep, file: "s.toml")
+        }
+    }
 }

@@ -150,6 +150,24 @@ import Training
         }
     }
 
+    /// Issue 45: every DQN setting out of range is blamed on its own key and line (they were
+    /// all reported as `dqn.lr`, without a line).
+    @Test func rlConfigErrorsNameTheirKeyAndLine() {
+        func error(_ line: String) -> String {
+            do { _ = try RLRunConfig.parse("kind = \"rl\"\n[rl]\ngames = [\"breakout\"]\n[dqn]\n" + line + "\n", file: "r.toml") } catch {
+                return "\(error)"
+            }
+            return "accepted"
+        }
+        #expect(error("gamma = 1.5") == "r.toml:5: dqn.gamma: must be in [0, 1], got 1.5")
+        #expect(error("epsilon_start = -0.1") == "r.toml:5: dqn.epsilon_start: must be in [0, 1], got -0.1")
+        #expect(error("epsilon_end = 2") == "r.toml:5: dqn.epsilon_end: must be in [0, 1], got 2.0")
+        #expect(error("value_range = -3") == "r.toml:5: dqn.value_range: must be > 0 (the support is [−value_range, value_range]), got -3.0")
+        #expect(error("replay = 10") == "r.toml:5: dqn.replay: must hold at least one batch (32), got 10")
+        #expect(error("lr = 0") == "r.toml:5: dqn.lr: must be > 0, got 0.0")
+        #expect(error("weight_decay = -1") == "r.toml:5: dqn.weight_decay: must be ≥ 0, got -1.0")
+    }
+
     @Test func killedRunDirectoryResumesFromItsNewestCheckpoint() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rl-resume-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -45,6 +45,7 @@ public struct SweepPlan: Sendable {
     /// Parses sweep TOML `text`; `file` names it in errors and anchors a relative `config`.
     public init(text: String, file: String) throws {
         let root: TOMLTable
+        try TOMLPrecheck.check(text, file: file)
         do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(file: file, line: e.source.begin.line, "invalid TOML: \(e.description)")
         }
@@ -64,8 +65,9 @@ public struct SweepPlan: Sendable {
             guard let configText = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ConfigError(file: file, "config '\(relative)': no such file (\(path))")
             }
-            do { base = try TOMLTable(string: configText) } catch {
-                throw ConfigError(file: path, "invalid TOML: \(error)")
+            try TOMLPrecheck.check(configText, file: path)
+            do { base = try TOMLTable(string: configText) } catch let e as TOMLParseError {
+                throw ConfigError(file: path, line: e.source.begin.line, "invalid TOML: \(e.description)")
             }
         }
         if let b = root["base"] {
