@@ -56,7 +56,7 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         do {
             guard FileManager.default.fileExists(atPath: db) else { throw IndexError("\(db): no such database; run `plasticity index DIR` first") }
-            let table = try ResultsDatabase(path: db).table(RunFilter(study: study, protocolName: protocolName, intervention: intervention),
+            let table = try ResultsDatabase(path: db, readOnly: true).table(RunFilter(study: study, protocolName: protocolName, intervention: intervention),
                                                              metrics: metric)
             Console.line(csv ? table.csv : table.text)
         } catch {

@@ -26,15 +26,28 @@ public final class ResultsDatabase {
         public var skipped: [String] = []
     }
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date; with
+    /// `readOnly` (for queries) opens an existing database without writing to it, and refuses a
+    /// file that does not hold this index's complete schema (an empty file, another database, a
+    /// database from an older version: `plasticity index` brings it up to date).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path)
-            try Self.migrator.migrate(queue)
+            var configuration = Configuration()
+            configuration.readonly = readOnly
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            if !readOnly { try Self.migrator.migrate(queue) }
         } catch {
             throw IndexError("\(path): cannot open the results database: \(error)")
         }
+        if readOnly {
+            let complete = (try? queue.read { try Self.migrator.hasCompletedMigrations($0) }) ?? false
+            guard complete else {
+                throw IndexError("\(path): not a PlasticityLab results index, or one from an older version (run `plasticity index DIR --db \(path)`)")
+            }
+        }
+        self.queue = queue
     }
 
     private static var migrator: DatabaseMigrator {
@@ -109,11 +122,16 @@ public final class ResultsDatabase {
                     report.skipped.append("\(dir.url.path): \(error)")
                     continue
                 }
-                try queue.write { db in
-                    let old = try String.fetchOne(db, sql: "SELECT stamp FROM runs WHERE dir = ?", arguments: [run.directory])
-                    if old == run.stamp { report.unchanged += 1; return }
-                    if old == nil { report.added += 1 } else { report.updated += 1 }
-                    try Self.store(run, in: db)
+                do {
+                    try queue.write { db in
+                        let old = try String.fetchOne(db, sql: "SELECT stamp FROM runs WHERE dir = ?", arguments: [run.directory])
+                        if old == run.stamp { report.unchanged += 1; return }
+                        if old == nil { report.added += 1 } else { report.updated += 1 }
+                        try Self.store(run, in: db)
+                    }
+                } catch {
+                    // SQLite's own message ("database or disk is full") names no file.
+                    throw IndexError("\(path): cannot store \(dir.url.path): \(error)")
                 }
             }
         }
@@ -163,6 +181,10 @@ public final class ResultsDatabase {
         }
     }
 
-    /// Runs `body` in a read transaction.
-    func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+    /// Runs `body` in a read transaction; a SQLite error names the database.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch let error as DatabaseError {
+            throw IndexError("\(path): \(error)")
+        }
+    }
 }

@@ -151,6 +151,24 @@ import Testing
         let missing = try CLI.run(["query", "--db", Self.root.appendingPathComponent("nope.sqlite").path])
         #expect(missing.status != 0 && missing.stderr.contains("nope.sqlite: no such database"))
     }
+
+    /// Issue 45: `query` opens its database read-only. An empty file (or any file without this
+    /// index's schema) is refused in one line naming it, and is left as it was: the query wrote a
+    /// schema into it.
+    @Test func queryReadsWithoutWriting() throws {
+        let empty = Self.root.appendingPathComponent("empty.sqlite")
+        try Data().write(to: empty)
+        let query = try CLI.run(["query", "--db", empty.path])
+        #expect(query.status == 1 && query.stderr == "error: \(empty.path): not a PlasticityLab results index, or one from an older version (run `plasticity index DIR --db \(empty.path)`)\n")
+        #expect(try Data(contentsOf: empty).isEmpty)
+        // A complete index is queried read-only: its bytes do not change.
+        let path = Self.root.appendingPathComponent("readonly.sqlite").path
+        _ = try ResultsDatabase(path: path).index([Self.root])
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let table = try ResultsDatabase(path: path, readOnly: true).table(RunFilter(protocolName: "label-permutation"), metrics: ["train_loss"])
+        #expect(table.csv.split(separator: "\n").count == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
 }
 
 /// Runs the built `plasticity` executable, which sits next to the test bundle.
