@@ -90,7 +90,7 @@ public final class ExperimentRun {
         }
         trainer.hooks = (diagnostics.map { [$0] } ?? []) + (try InterventionCatalog.make(config.interventions))
         try directory.prepare(resuming: resume)
-        if !resume { try config.toml.write(to: directory.configURL, atomically: true, encoding: .utf8) }
+        if !resume { try FileSystem.write(config.toml, to: directory.configURL) }
     }
 
     /// Opens a run directory for resuming: reads its resolved `config.toml`.

@@ -46,7 +46,7 @@ public final class RLExperimentRun {
             throw ConfigError(file: directory.configURL.path, "\(error)")
         }
         try directory.prepare(resuming: resume)
-        if !resume { try config.toml.write(to: directory.configURL, atomically: true, encoding: .utf8) }
+        if !resume { try FileSystem.write(config.toml, to: directory.configURL) }
     }
 
     /// Opens a run directory for resuming: reads its `config.toml`.

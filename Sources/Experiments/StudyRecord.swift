@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// What a study directory remembers about how it was started (`study.toml` plus the scale
 /// and seed count in its first comment lines), so `plasticity report` can rebuild the plan.
@@ -16,7 +17,7 @@ public struct StudyRecord: Sendable {
 
     public func write(to directory: URL) throws {
         let header = "# plasticity study: scale = \(scale)\n# plasticity study: seeds = \(seeds)\n"
-        try (header + text + "\n").write(to: directory.appendingPathComponent(Self.fileName), atomically: true, encoding: .utf8)
+        try FileSystem.write(header + text + "\n", to: directory.appendingPathComponent(Self.fileName))
     }
 
     public static func read(from directory: URL) throws -> StudyRecord {

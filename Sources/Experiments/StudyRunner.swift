@@ -103,7 +103,7 @@ public struct StudyRunner {
             if Self.isDone(status) { continue }
             if !FileManager.default.fileExists(atPath: dir.configURL.path) {
                 try FileSystem.createDirectory(dir.url)
-                try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
+                try FileSystem.write(run.config.toml, to: dir.configURL)
             }
             out.append(index)
         }
@@ -134,7 +134,7 @@ public struct StudyRunner {
         } else {
             let config = directory.appendingPathComponent("configs")
                 .appendingPathComponent(run.relativePath.replacingOccurrences(of: "/", with: "_") + ".toml")
-            try run.config.toml.write(to: config, atomically: true, encoding: .utf8)
+            try FileSystem.write(run.config.toml, to: config)
             try FileSystem.createDirectory(dir.url.deletingLastPathComponent())
             arguments = (rl ? ["rl", "run"] : ["run"]) + [config.path, "--out", dir.url.path]
         }

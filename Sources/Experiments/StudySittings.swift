@@ -86,7 +86,7 @@ public struct StudySittings {
             \(rows.joined(separator: "\n"))
 
             """
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try FileSystem.write(text, to: url)
     }
 
     /// The CPU's model name from /proc/cpuinfo ("unknown CPU" elsewhere).

@@ -126,7 +126,7 @@ struct Study: ParsableCommand {
             slurmDirectory: slurm, logsDirectory: logs, runs: runs, indices: todo, parallel: max(jobs ?? 0, 0),
             settings: settings, executable: Self.executable.path)
         let url = slurm.appendingPathComponent("study-\(Int(Date().timeIntervalSince1970)).sbatch")
-        try script.write(to: url, atomically: true, encoding: .utf8)
+        try FileSystem.write(script, to: url)
         if noSubmit { Console.line("batch script: \(url.path) (not submitted)"); return }
         let job = try SlurmSweep.submit(url)
         Console.line("submitted Slurm array job \(job) (\(todo.count) tasks): \(url.path)")

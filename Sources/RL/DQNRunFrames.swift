@@ -17,7 +17,7 @@ extension DQNRun {
         guard let svg = frameSVG else { return nil }
         try FileSystem.createDirectory(dir)
         let url = dir.appendingPathComponent(String(format: "frame-%09d.svg", frame))
-        try svg.write(to: url, atomically: true, encoding: .utf8)
+        try FileSystem.write(svg, to: url)
         return url
     }
 }

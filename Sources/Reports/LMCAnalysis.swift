@@ -105,13 +105,13 @@ public struct LMCAnalysis {
                                    dataset: config.data.dataset, report: report)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(document).write(to: dir.appendingPathComponent("lmc.json"))
+        try FileSystem.write(encoder.encode(document), to: dir.appendingPathComponent("lmc.json"))
         var charts = [("lmc-loss.svg", ConnectivityCharts.lossCurves([report], title: "Train loss along the path (others at A)")),
                       ("lmc-cumulative.svg", ConnectivityCharts.cumulativeBarriers([report], title: "Barrier of the first / last k layers"))]
         if report.whole?.test != nil {
             charts.append(("lmc-test-loss.svg", ConnectivityCharts.lossCurves([report], split: "test", title: "Test loss along the path (others at A)")))
         }
-        for (file, chart) in charts { try chart.svg().write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+        for (file, chart) in charts { try FileSystem.write(chart.svg(), to: dir.appendingPathComponent(file)) }
         return ["lmc.json"] + charts.map(\.0)
     }
 }

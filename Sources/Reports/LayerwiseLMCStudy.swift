@@ -61,7 +61,7 @@ public enum LayerwiseLMCStudy {
             let report = try evaluate(a: configA, modelA: modelA, b: configB, modelB: modelB)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(report).write(to: file)
+            try FileSystem.write(encoder.encode(report), to: file)
             out.append(Pair(kind: p.kind, seed: p.seed, report: report))
         }
         return out

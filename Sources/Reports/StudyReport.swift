@@ -56,10 +56,10 @@ public struct StudyReport {
         let charts = self.charts()
         let chartDir = directory.appendingPathComponent("charts")
         try FileSystem.createDirectory(chartDir)
-        for c in charts { try c.chart.svg().write(to: chartDir.appendingPathComponent(c.file), atomically: true, encoding: .utf8) }
-        for f in frames() { try f.svg.write(to: chartDir.appendingPathComponent(f.file), atomically: true, encoding: .utf8) }
-        try html(charts).write(to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
-        try markdown(charts).write(to: directory.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
+        for c in charts { try FileSystem.write(c.chart.svg(), to: chartDir.appendingPathComponent(c.file)) }
+        for f in frames() { try FileSystem.write(f.svg, to: chartDir.appendingPathComponent(f.file)) }
+        try FileSystem.write(html(charts), to: directory.appendingPathComponent("report.html"))
+        try FileSystem.write(markdown(charts), to: directory.appendingPathComponent("report.md"))
         for (name, text) in [("results.csv", tidyCSV()), ("results-wide.csv", wideCSV())] {
             try AtomicFile.write(CompressedFile.gzip(Array(text.utf8)), to: directory.appendingPathComponent(name + ".gz"))
             // A plain CSV from before the report gzipped them would be stale.

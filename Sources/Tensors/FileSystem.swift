@@ -31,6 +31,18 @@ public enum FileSystem {
         }
     }
 
+    /// Writes `data` to `url` atomically (a temporary file in the same directory, then a
+    /// rename), so a failed write leaves the previous file whole; an error names the path and
+    /// the system's reason ("PATH: cannot write: No space left on device").
+    public static func write(_ data: Data, to url: URL) throws {
+        try attempt("write", url.path) { try data.write(to: url, options: .atomic) }
+    }
+
+    /// Writes `text` as UTF-8 to `url` atomically, as `write(_:to:)` does.
+    public static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
     /// Runs `body`, turning any Foundation error into "PATH: cannot WHAT: reason".
     public static func attempt<T>(_ what: String, _ path: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as FileSystemError { throw e } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Subprocesses
 
 /// Runs a prepared sweep's runs on this machine as `plasticity run --resume RUNDIR`
@@ -33,7 +34,7 @@ public struct LocalSweepRunner {
                 guard let termination = a.process.termination() else { continue }
                 active.remove(at: i)
                 let base = directory.logBase(a.index)
-                try "\(termination.status)\n".write(to: base.appendingPathExtension("exit"), atomically: true, encoding: .utf8)
+                try FileSystem.write("\(termination.status)\n", to: base.appendingPathExtension("exit"))
                 var outcome = "done"
                 if termination.status != 0 {
                     let state = try directory.states().first { $0.index == a.index }
@@ -57,7 +58,7 @@ public struct LocalSweepRunner {
         let log = base.appendingPathExtension("log").path
         let p = try Subprocess(executable.path, ["run", "--resume", run.url.path], standardOutput: .file(log), standardError: .file(log))
         let marker = "\(ProcessInfo.processInfo.hostName) \(p.processIdentifier)\n"
-        try marker.write(to: base.appendingPathExtension("started"), atomically: true, encoding: .utf8)
+        try FileSystem.write(marker, to: base.appendingPathExtension("started"))
         return p
     }
 }

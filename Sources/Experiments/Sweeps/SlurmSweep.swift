@@ -99,7 +99,7 @@ public enum SlurmSweep {
         let text = script(name: plan.name, directory: dir, runs: try dir.runs(), indices: todo, parallel: parallel,
                           settings: plan.slurm, executable: plan.slurm.executable ?? defaultExecutable)
         let url = dir.slurmURL.appendingPathComponent("sweep-\(Int(Date().timeIntervalSince1970)).sbatch")
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try FileSystem.write(text, to: url)
         return url
     }
 
@@ -109,7 +109,7 @@ public enum SlurmSweep {
         let job = try submit(script)
         let jobsFile = dir.slurmURL.appendingPathComponent("jobs.txt")
         let previous = (try? String(contentsOf: jobsFile, encoding: .utf8)) ?? ""
-        try (previous + "\(job)\t\(script.lastPathComponent)\n").write(to: jobsFile, atomically: true, encoding: .utf8)
+        try FileSystem.write(previous + "\(job)\t\(script.lastPathComponent)\n", to: jobsFile)
         return job
     }
 

@@ -55,9 +55,9 @@ public struct SweepDirectory: Sendable {
             try ConfigFingerprint.checkPlanned(run.config.toml, in: dir, by: "the sweep's run \(run.index)")
             if FileManager.default.fileExists(atPath: dir.configURL.path) { continue }
             try FileSystem.createDirectory(dir.url)
-            try run.config.toml.write(to: dir.configURL, atomically: true, encoding: .utf8)
+            try FileSystem.write(run.config.toml, to: dir.configURL)
         }
-        try manifest.write(to: manifestURL, atomically: true, encoding: .utf8)
+        try FileSystem.write(manifest, to: manifestURL)
     }
 
     /// The runs listed in the manifest, in index order.
