@@ -4,17 +4,17 @@ import Glibc
 #endif
 
 /// An exclusive `flock` on `DIR/lock`, held for as long as this object lives, so that two
-/// processes never train into the same run directory. The kernel releases it when the
+/// processes never train into the same run directory (or run one sweep directory). The kernel releases it when the
 /// process ends however it ends (SIGKILL included), so a stale lock file is harmless. The
 /// file holds the owner's pid, which the error for a second process names.
-final class RunLock {
+public final class RunLock {
     private let fd: Int32
 
     /// Takes the lock or throws a one-line `ConfigError` naming the directory and the owner.
     /// A run started by a study (`StudyRunner.parentVariable` set) waits up to `studyWait`
     /// seconds for it: after a killed study, its old runs may still be writing their final
     /// checkpoint when the rerun starts them again.
-    init(_ directory: RunDirectory, studyWait: Double = 60) throws {
+    public init(_ directory: RunDirectory, studyWait: Double = 60) throws {
         let path = directory.lockURL.path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

@@ -49,6 +49,8 @@ struct SweepStart: ParsableCommand {
             guard let text = try? String(contentsOfFile: sweep, encoding: .utf8) else { throw ConfigError(file: sweep, "no such file") }
             let plan = try SweepPlan(text: text, file: sweep)
             let dir = SweepDirectory(out)
+            let lock = try dir.lock()
+            defer { withExtendedLifetime(lock) {} }
             try dir.prepare(plan)
             let todo = try dir.unfinished()
             Console.line("sweep \(plan.name): \(plan.runs.count) runs = " + plan.axes.map { "\($0.values.count) \($0.key)" }.joined(separator: " × ")

@@ -82,6 +82,24 @@ import Testing
         #expect(query.stdout.split(separator: "\n").count == 5, "\(query.stdout)\(query.stderr)")
     }
 
+    /// Issue 45: a second `sweep start` on a directory another process is sweeping is refused
+    /// in one line naming the directory and the owner, before it plans or runs anything.
+    @Test func aSecondSweepOnOneDirectoryIsRefused() throws {
+        let file = try Self.sweepFile("[grid]\nseed = [0, 1]\n")
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        do {
+            let held = try SweepDirectory(out.path).lock()
+            let second = try CLI.run(["sweep", file.path, "--out", out.path])
+            #expect(second.status == 1)
+            #expect(second.stderr == "error: \(out.path): is in use by another plasticity process (pid \(getpid())); wait for it to finish or choose another --out\n")
+            #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("runs.tsv").path))
+            withExtendedLifetime(held) {}
+        }
+        // Released with its owner: the next sweep runs.
+        let after = try CLI.run(["sweep", file.path, "--out", out.path])
+        #expect(after.status == 0, "\(after.stderr)")
+    }
+
     /// A diverged run is reported with where it diverged and is not retried.
     @Test func divergedRunsAreReportedAndNotRetried() throws {
         let file = try Self.sweepFile("[grid]\n\"optimizer.lr\" = [0.001, 1e30]\n")

@@ -42,6 +42,14 @@ public struct SweepDirectory: Sendable {
     /// The log files of run `index` without extension (`logs/run-0003`).
     public func logBase(_ index: Int) -> URL { logsURL.appendingPathComponent(String(format: "run-%04d", index)) }
 
+    /// Creates the directory and takes its lock (`DIR/lock`) for as long as the returned object
+    /// lives, so that two `sweep start` on one `--out` never run the same runs twice; a second
+    /// one is refused in one line naming the directory and the owner's pid.
+    public func lock() throws -> RunLock {
+        try FileSystem.createDirectory(url)
+        return try RunLock(RunDirectory(url.path), studyWait: 0)
+    }
+
     /// Creates the directory, the manifest and every run directory with its resolved
     /// `config.toml`. An existing sweep directory is accepted only if it holds the same runs.
     public func prepare(_ plan: SweepPlan) throws {
