@@ -22,6 +22,7 @@ read, so a "not held" can be told apart from a bug:
 
 Usage: scripts/plasticity_torch_check.py {target-offset|mechanisms} [--seeds N] [--first-seed S]
        [--tasks T] [--steps S] [--out FILE.json]
+       scripts/plasticity_torch_check.py --summarise FILE.json   (the tables of a finished or stopped check)
 Needs numpy and torch (the interop venv of scripts/setup-interop.sh has both). Runs on one
 thread; about 1 minute per run of 20 tasks on this project's 2-core machine.
 """
@@ -150,19 +151,26 @@ def run(protocol, variant, seed, tasks, steps, x, y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("protocol", choices=["target-offset", "mechanisms"])
+    parser.add_argument("protocol", choices=["target-offset", "mechanisms"], nargs="?")
+    parser.add_argument("--summarise", type=Path, help="print the tables of a saved check and exit")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--tasks", type=int, default=20)
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.summarise:
+        results = json.loads(args.summarise.read_text())
+        variants = list(dict.fromkeys(name.split("/")[0] for name in results))
+        return summarise("mechanisms" if "layernorm" in variants else "target-offset", variants, results)
+    if args.protocol is None:
+        parser.error("give a protocol or --summarise FILE")
     torch.set_num_threads(1)
     x, y = fashion_mnist(1000)
     variants = ["baseline", "fresh"] if args.protocol == "target-offset" else ["baseline", "layernorm"]
     results = {}
-    for variant in variants:
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):  # seed by seed: a stopped check keeps pairs
+        for variant in variants:
             start = time.time()
             results[f"{variant}/{seed}"] = run(args.protocol, variant, seed, args.tasks, args.steps, x, y)
             last = results[f"{variant}/{seed}"][-1]
@@ -185,7 +193,7 @@ def summarise(protocol, variants, results):
         for key in keys:
             print(f"| {key} | " + " | ".join(f"{np.mean([r[t - 1][key] for r in runs]):.4g}" for t in shown) + " |")
     first, second = variants
-    seeds = sorted(int(n.split("/")[1]) for n in results if n.startswith(first + "/"))
+    seeds = sorted(int(n.split("/")[1]) for n in results if n.startswith(first + "/") and f"{second}/{n.split('/')[1]}" in results)
     for key in (["train_loss", "train_accuracy"] if protocol == "target-offset" else ["probe.plasticity_loss"]):
         effect = [np.mean([results[f"{first}/{s}"][t][key] - results[f"{second}/{s}"][t][key] for t in range(1, tasks)])
                   for s in seeds]
