@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Prints the README's Findings table: every claim of every study with what the paper reports,
 its quick-scale verdict (from the tables in docs/studies.md) and its verdicts at each committed
-scale (results/<study>/<scale>/report.md), each linked to its report.
+scale (results/<study>/<scale>/report.md and its follow-ups results/<study>/<scale>-<name>/report.md),
+each linked to its report.
 
 Usage: python3 scripts/findings_table.py [--readme]   (run from the repository root; --readme
 replaces the table between README.md's findings markers instead of printing it)
 A verdict cell is "unadjusted / Holm"; "–" where the scale has not been run (or does not test
 the claim, such as the CNN arm at the quick scale).
 """
-import os
+import glob
 import re
 import sys
 
@@ -85,8 +86,12 @@ def table():
     out = ["| study | claim | the paper reports | quick | " + " | ".join(SCALES) + " |",
            "|---|---|---|---|" + "---|" * len(SCALES)]
     for study in STUDIES:
-        committed = {s: f"results/{study}/{s}/report.md" for s in SCALES if os.path.exists(f"results/{study}/{s}/report.md")}
-        scaled = {s: report_claims(p) for s, p in committed.items()}
+        # A scale's column also reads its declared follow-ups (results/<study>/<scale>-<name>/,
+        # e.g. swiss-cheese's standard-offset): a claim is linked to the report that has it.
+        scaled = {}
+        for s in SCALES:
+            paths = sorted(glob.glob(f"results/{study}/{s}/report.md") + glob.glob(f"results/{study}/{s}-*/report.md"))
+            scaled[s] = {claim: (v, path) for path in paths for claim, v in report_claims(path).items()}
         claims = list(quick.get(study, {}))
         for table in scaled.values():
             claims += [c for c in table if c not in claims]
@@ -94,8 +99,8 @@ def table():
             q = quick.get(study, {}).get(claim)
             cells = [f"{q[0]} / {q[1]}" if q else "–"]
             for s in SCALES:
-                v = scaled.get(s, {}).get(claim)
-                cells.append(f"[{v[0]} / {v[1]}]({committed[s]})" if v else "–")
+                found = scaled[s].get(claim)
+                cells.append(f"[{found[0][0]} / {found[0][1]}]({found[1]})" if found else "–")
             out.append(f"| `{study}` | {claim} | {paper(study, claim)} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
