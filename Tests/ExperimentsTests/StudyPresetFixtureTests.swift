@@ -25,7 +25,7 @@ import Testing
         // Every study at its three scales, and the whole Swiss-cheese grid (seven variants with
         // the fresh reference; the CNN arm at full only).
         #expect(Set(expected.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }).count == 3 * StudyPresets.all.count)
-        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 7 * 5)
+        #expect(expected.filter { $0.hasPrefix("swiss-cheese quick runs/") }.count == 4 * 7 * 4)
         #expect(expected.filter { $0.hasPrefix("swiss-cheese standard runs/") }.count == 4 * 7 * 8)
         #expect(expected.filter { $0.hasPrefix("swiss-cheese full runs/") }.count == 8 * 7 * 5)
     }
