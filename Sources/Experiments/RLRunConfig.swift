@@ -91,16 +91,8 @@ public struct RLRunConfig: Sendable, Equatable {
         s.gamma = Float(try d.double("gamma", Double(s.gamma)))
         s.hiddenWidth = try d.int("hidden", s.hiddenWidth, min: 1, max: ConfigLimits.width)
         s.convolutionChannels = try d.int("conv_channels", s.convolutionChannels, min: 1, max: ConfigLimits.width)
-        // Each value is judged at its own key, so the error names the key and its line.
-        func require(_ ok: Bool, _ key: String, _ problem: String) throws { if !ok { throw d.error(key, problem) } }
-        try require(s.learningRate > 0, "lr", "must be > 0, got \(s.learningRate)")
-        try require(s.adamEpsilon > 0, "adam_eps", "must be > 0, got \(s.adamEpsilon)")
-        try require(s.weightDecay >= 0, "weight_decay", "must be ≥ 0, got \(s.weightDecay)")
-        try require((0...1).contains(s.gamma), "gamma", "must be in [0, 1], got \(s.gamma)")
-        try require((0...1).contains(s.epsilonStart), "epsilon_start", "must be in [0, 1], got \(s.epsilonStart)")
-        try require((0...1).contains(s.epsilonEnd), "epsilon_end", "must be in [0, 1], got \(s.epsilonEnd)")
-        try require(s.replayCapacity >= s.batchSize, "replay", "must hold at least one batch (\(s.batchSize)), got \(s.replayCapacity)")
-        do { try s.validate() } catch { throw ConfigError(file: file, "dqn: \(error)") }
+        // DQNSettings.validate names the invalid setting by its [dqn] key, so the error names its line.
+        do { try s.validate() } catch let e as DQNSettingError { throw d.error(e.key, e.problem) }
         try d.finish()
         c.dqn = s
         c.run.interventions = try root.interventionSpecs()

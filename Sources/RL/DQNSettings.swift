@@ -46,25 +46,46 @@ public struct DQNSettings: Sendable, Equatable {
         return epsilonStart + (epsilonEnd - epsilonStart) * Float(frame) / Float(Swift.max(epsilonFrames, 1))
     }
 
-    /// Throws an `RLError` naming the first invalid field.
+    /// Throws a `DQNSettingError` naming the first invalid setting by its `[dqn]` key.
     public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws { if !ok { throw RLError(message) } }
-        try check(gamma >= 0 && gamma <= 1, "gamma \(gamma) must be in [0, 1]")
-        try check(batchSize > 0, "batch size \(batchSize) must be positive")
-        try check(replayCapacity >= batchSize, "replay capacity \(replayCapacity) must hold at least one batch (\(batchSize))")
-        try check(learningStarts >= 0 && trainEvery > 0 && targetUpdateEvery > 0,
-                  "learning-starts must be ≥ 0, train-every and target-update-every positive")
-        try check((0...1).contains(epsilonStart) && (0...1).contains(epsilonEnd) && epsilonFrames >= 0,
-                  "epsilon values must be in [0, 1] and epsilon frames ≥ 0")
-        try check(learningRate > 0 && learningRate.isFinite, "learning rate \(learningRate) must be positive")
-        try check(weightDecay >= 0, "weight decay \(weightDecay) must be ≥ 0")
-        try check(norm != .batchnorm, "norm 'batchnorm' is not supported for the DQN (valid: none, layernorm)")
-        try check(hiddenWidth > 0 && convolutionChannels > 0, "network widths must be positive")
+        func check(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) throws {
+            if !ok { throw DQNSettingError(key: key, problem: problem()) }
+        }
+        try check(learningRate > 0 && learningRate.isFinite, "lr", "must be > 0, got \(learningRate)")
+        try check(adamEpsilon > 0, "adam_eps", "must be > 0, got \(adamEpsilon)")
+        try check(weightDecay >= 0, "weight_decay", "must be ≥ 0, got \(weightDecay)")
+        try check((0...1).contains(gamma), "gamma", "must be in [0, 1], got \(gamma)")
+        try check((0...1).contains(epsilonStart), "epsilon_start", "must be in [0, 1], got \(epsilonStart)")
+        try check((0...1).contains(epsilonEnd), "epsilon_end", "must be in [0, 1], got \(epsilonEnd)")
+        try check(epsilonFrames >= 0, "epsilon_frames", "must be ≥ 0, got \(epsilonFrames)")
+        try check(batchSize > 0, "batch", "must be ≥ 1, got \(batchSize)")
+        try check(replayCapacity >= batchSize, "replay", "must hold at least one batch (\(batchSize)), got \(replayCapacity)")
+        try check(learningStarts >= 0, "learning_starts", "must be ≥ 0, got \(learningStarts)")
+        try check(trainEvery > 0, "train_every", "must be ≥ 1, got \(trainEvery)")
+        try check(targetUpdateEvery > 0, "target_update", "must be ≥ 1, got \(targetUpdateEvery)")
+        try check(norm != .batchnorm, "norm", "'batchnorm' is not supported for the DQN (valid: none, layernorm)")
+        try check(hiddenWidth > 0, "hidden", "must be ≥ 1, got \(hiddenWidth)")
+        try check(convolutionChannels > 0, "conv_channels", "must be ≥ 1, got \(convolutionChannels)")
         switch loss {
         case .huber: break
         case .distributional(_, let lo, let hi, let bins):
-            try check(hi > lo && bins >= 2, "distributional support needs max > min and ≥ 2 bins")
-        case .crossEntropy, .mse: try check(false, "loss must be huber, two-hot or hl-gauss for the DQN")
+            try check(hi > lo, "value_range", "the distributional support needs max > min, got [\(lo), \(hi)]")
+            try check(bins >= 2, "bins", "must be ≥ 2, got \(bins)")
+        case .crossEntropy, .mse: try check(false, "loss", "must be huber, two-hot or hl-gauss for the DQN")
         }
     }
+}
+
+/// An invalid DQN setting: its key in an RL config's `[dqn]` table (the `rl` flag of the same
+/// name) and what is wrong with its value, so a config error can name the key and its line.
+public struct DQNSettingError: Error, CustomStringConvertible, Equatable {
+    public let key: String
+    public let problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "\(key): \(problem)" }
 }
