@@ -82,18 +82,23 @@ def train_task(net, opt, x, targets, loss_fn, steps, batch, gen):
         opt.step()
 
 
-def preactivations(net, x):
+def hidden_inputs(net, x):
+    """Each hidden layer's Linear output u (the normalisation's input), from one forward pass."""
     record = []
     with torch.no_grad():
         net(x, record)
-    return [(u.mean().item(), u.std(unbiased=False).item()) for u in record]
+    return record
 
 
-def dead_fraction(net, x):
-    record = []
+def statistics(inputs):
+    """(mean, std) of each hidden layer's u, std with ddof 0."""
+    return [(u.mean().item(), u.std(unbiased=False).item()) for u in inputs]
+
+
+def dead_fraction(net, inputs):
+    """The fraction of the first hidden layer's units that are zero on every input."""
     with torch.no_grad():
-        net(x, record)
-    u = record[0] if net.norms is None else net.norms[0](record[0])
+        u = inputs[0] if net.norms is None else net.norms[0](inputs[0])
     return (F.relu(u) == 0).all(dim=0).float().mean().item()
 
 
@@ -115,7 +120,7 @@ def run(protocol, variant, seed, tasks, steps, x, y):
     gen = torch.Generator().manual_seed(seed)
     label_gen = torch.Generator().manual_seed(10_000 + seed)
     probe_x = x[:128]
-    init_stats = preactivations(net, probe_x)
+    init_stats = statistics(hidden_inputs(net, probe_x))
     if protocol == "mechanisms":
         probe_labels = torch.randint(0, 10, (128,), generator=torch.Generator().manual_seed(2))
         with torch.random.fork_rng():
@@ -138,10 +143,11 @@ def run(protocol, variant, seed, tasks, steps, x, y):
             record = {"task": k, "train_loss": loss_fn(out, targets).item()}
             truth = y if protocol == "target-offset" else targets
             record["train_accuracy"] = (out.argmax(1) == truth).float().mean().item()
-            record["dead.layers.1"] = dead_fraction(net, probe_x)
+            inputs = hidden_inputs(net, probe_x)
+            record["dead.layers.1"] = dead_fraction(net, inputs)
             record["param_norm"] = torch.sqrt(sum((p.double() ** 2).sum() for p in net.parameters())).item()
         if protocol == "mechanisms":
-            stats = preactivations(net, probe_x)
+            stats = statistics(inputs)
             record["prenorm_mean_drift_init"] = float(np.mean([abs(m - m0) for (m, _), (m0, _) in zip(stats, init_stats)]))
             record["prenorm_shift_in_spread"] = float(np.mean([abs(m - m0) / max(s, 1e-8) for (m, s), (m0, _) in zip(stats, init_stats)]))
             record["probe.plasticity_loss"] = probe_loss(net, probe_x, probe_labels) - fresh_probe

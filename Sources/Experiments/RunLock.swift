@@ -4,9 +4,10 @@ import Glibc
 #endif
 
 /// An exclusive `flock` on `DIR/lock`, held for as long as this object lives, so that two
-/// processes never train into the same run directory (or run one sweep directory). The kernel releases it when the
-/// process ends however it ends (SIGKILL included), so a stale lock file is harmless. The
-/// file holds the owner's pid, which the error for a second process names.
+/// processes never train into the same run directory (or run one sweep directory). The
+/// kernel releases it when the process ends however it ends (SIGKILL included), so a stale
+/// lock file is harmless. The file holds the owner's pid, which the error for a second
+/// process names.
 public final class RunLock {
     private let fd: Int32
 

@@ -85,7 +85,7 @@ enum MechanismsClaims {
     /// not record the prenorm statistics (made before they existed) has no value: its
     /// post-normalisation drift would hide the shift by construction.
     static func shift(_ r: StudyResults, _ group: String, _ variant: String) -> [Int: Double] {
-        let normalised = r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment.map { $0.model.norm != .none } ?? false
+        let normalised = model(r, group, variant).map { $0.norm != .none } ?? false
         let prefix = normalised ? "preact.prenorm_" : "preact."
         let driftPrefix = prefix + "mean_drift_init."
         var out: [Int: Double] = [:]
@@ -100,9 +100,9 @@ enum MechanismsClaims {
         return out
     }
 
-    /// The architecture of a variant's runs in `group` (its stratum in the correlations).
-    static func architecture(_ r: StudyResults, _ group: String, _ variant: String) -> String {
-        r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment.map { "\($0.model)" } ?? ""
+    /// The network of a variant's runs in `group`, nil for an RL study.
+    static func model(_ r: StudyResults, _ group: String, _ variant: String) -> Architecture? {
+        r.plan.runs.first { $0.group == group && $0.variant == variant }?.experiment?.model
     }
 
     /// The correlation claim of one mechanism: Spearman's ρ within architectures over every run
@@ -112,7 +112,7 @@ enum MechanismsClaims {
         var strata: [String: [(x: Double, y: Double)]] = [:]
         for variant in r.plan.variants where variant != FreshReference.variant {
             let x = change(variant), y = FreshReference.probePlasticityLoss(r, group: group, variant: variant)
-            let stratum = architecture(r, group, variant)
+            let stratum = model(r, group, variant).map { "\($0)" } ?? ""
             for seed in x.keys.sorted() { if let loss = y[seed] { strata[stratum, default: []].append((x[seed]!, loss)) } }
         }
         let rho = SpearmanCorrelation(strata: strata.keys.sorted().map { strata[$0]! })

@@ -95,15 +95,4 @@ public struct StudyResults: Sendable {
         }
         return out
     }
-
-    /// The mean over layers of `prefix.<layer>` at the end of task `task`, by seed.
-    public func layerMeanBySeed(group: String, variant: String, prefix: String, task: Int) -> [Int: Double] {
-        var out: [Int: Double] = [:]
-        for r in runs(group: group, variant: variant) {
-            guard let metrics = record(r, task: task) else { continue }
-            let layers = metrics.filter { $0.key.hasPrefix(prefix + ".") }.map(\.value)
-            if !layers.isEmpty { out[r.seed] = layers.reduce(0, +) / Double(layers.count) }
-        }
-        return out
-    }
 }
